@@ -1,0 +1,1 @@
+// placeholder: the cuDNN backend is being written

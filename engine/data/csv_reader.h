@@ -1,0 +1,29 @@
+#pragma once
+// Reads a numeric feature table from CSV (e.g. Kaggle's emotions.csv as shipped).
+
+#include <string>
+#include <vector>
+
+#include "engine/data/dataset.h"
+
+namespace eegsweep {
+
+struct CsvOptions {
+  std::string label_column = "label";  // labels may be class names or integers
+  std::string group_column;            // optional: kept as Dataset::group for grouped CV
+  std::vector<std::string> classes;    // optional explicit class order; else sorted names
+                                       // (integers sorted numerically)
+  int min_rows_per_class = 0;          // e.g. the number of CV folds; 0 = no check
+};
+
+// Throws DataError naming the file and the row/column for: missing or empty file, header only,
+// ragged rows, non-numeric or NaN/Inf cells, missing label column, fewer than 2 classes, a label
+// not in `classes`, a class with fewer than min_rows_per_class rows.
+// A leading "# " on the first header cell is stripped (Kaggle's "# mean_0_a").
+Dataset read_feature_csv(const std::string& path, const CsvOptions& options = {});
+
+// Writes a Dataset in the same layout (features…, [group], label); used by the featurizer and
+// by tests to make emotions.csv-shaped fixtures.
+void write_feature_csv(const Dataset& data, const std::string& path);
+
+}  // namespace eegsweep

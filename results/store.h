@@ -1,0 +1,136 @@
+#pragma once
+// The SQLite results store (schema.sql). Only results/ includes SQLiteCpp. Safe for several
+// processes at once: WAL mode, a busy timeout, and BEGIN IMMEDIATE around every read-modify-write,
+// so no caller ever sees "database is locked". Within one process a single thread (the
+// scheduler's writer) owns a Store.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/model/fit.h"
+#include "engine/model/metrics.h"
+
+namespace eegsweep {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+constexpr int kSchemaVersion = 1;
+
+struct SweepInfo {
+  std::int64_t id = 0;
+  std::string name, description;
+  std::string spec_path, spec_text, identity_hash;
+  std::string overrides_json;  // JSON array of the --set strings
+  std::string dataset_source, dataset_hash;
+  std::int64_t dataset_rows = 0, dataset_features = 0;
+  std::vector<std::string> class_names;
+  std::string metric_name;
+  bool maximize = true;
+  std::uint64_t seed = 0;
+  std::string engine_version, host, device;
+  std::string created_at;  // ISO-8601 UTC, set by the store
+};
+
+enum class TrialStatus { pending, running, completed, pruned, failed };
+const char* status_name(TrialStatus status);
+TrialStatus parse_status(const std::string& name);
+
+struct TrialRecord {
+  std::int64_t id = 0;
+  std::int64_t sweep_id = 0;
+  int number = 0;
+  std::string params_json, params_hash;
+  std::vector<std::pair<std::string, std::string>> params;  // name → value text (trial_params)
+  std::uint64_t seed = 0;
+  TrialStatus status = TrialStatus::pending;
+  std::string error;
+  std::optional<double> cv_mean, cv_std;  // of the sweep's metric over folds
+  int folds_done = 0;
+  std::string started_at, finished_at;
+};
+
+struct FoldRecord {
+  int fold = 0;  // from 0
+  int train_rows = 0, val_rows = 0;
+  int best_epoch = 0;  // from 0
+  Metrics val;          // at best_epoch
+  ConfusionMatrix confusion;
+  std::vector<EpochRecord> epochs;
+  double seconds = 0;
+  std::string backend_detail;  // Trainer::describe()
+};
+
+struct FinalRunRecord {
+  std::int64_t id = 0;
+  std::int64_t trial_id = 0;
+  std::string kind;  // "final" (after the sweep) or "reproduce"
+  int epochs = 0;
+  Metrics test;
+  ConfusionMatrix confusion;
+  std::string weights_hash;
+  std::string device;
+  double seconds = 0;
+  std::string created_at;
+};
+
+// Decides whether the process that claimed a running trial is still alive (owner strings are
+// "host:pid"); trials of dead owners are reclaimed.
+using OwnerAlive = std::function<bool(const std::string& owner)>;
+
+class Store {
+ public:
+  // Opens or creates the database (and its parent directories). Throws StoreError naming the
+  // file when it is not a database, or was written by a newer schema_version.
+  explicit Store(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& path() const;
+
+  // Returns the id of the newest sweep with the same name and identity hash, or inserts one
+  // (always inserts when `fresh`).
+  std::int64_t open_sweep(const SweepInfo& info, bool fresh);
+  std::optional<SweepInfo> sweep(std::int64_t sweep_id);
+  // The newest sweep, optionally by name.
+  std::optional<SweepInfo> latest_sweep(const std::string& name = {});
+
+  // Inserts the trials that are not there yet (identity = (sweep, params_hash)), with their
+  // trial_params rows. Existing trials keep their ids, numbers and results.
+  void add_trials(std::int64_t sweep_id, const std::vector<TrialRecord>& trials);
+
+  // Atomically claims the lowest-numbered trial that is pending, or running under an owner for
+  // which owner_alive() is false; marks it running under `owner`. nullopt when none is left.
+  std::optional<TrialRecord> claim_trial(std::int64_t sweep_id, const std::string& owner,
+                                         const OwnerAlive& owner_alive);
+  // Fold numbers already stored for a trial (resume redoes only the others).
+  std::vector<int> completed_folds(std::int64_t trial_id);
+  // One transaction: the fold, its epochs and its confusion matrix.
+  void record_fold(std::int64_t trial_id, const FoldRecord& fold);
+  void finish_trial(std::int64_t trial_id, TrialStatus status, const std::string& error,
+                    std::optional<double> cv_mean, std::optional<double> cv_std);
+  // Back to pending (interrupted before finishing); its stored folds stay.
+  void release_trial(std::int64_t trial_id);
+  std::int64_t record_final_run(const FinalRunRecord& run);
+
+  std::vector<TrialRecord> trials(std::int64_t sweep_id);
+  std::optional<TrialRecord> trial(std::int64_t sweep_id, int number);
+  std::vector<FoldRecord> folds(std::int64_t trial_id);  // with epochs and confusion
+  // Best completed trial by cv_mean, honouring the sweep's goal; ties → lower number.
+  std::optional<TrialRecord> best_trial(std::int64_t sweep_id);
+  std::vector<FinalRunRecord> final_runs(std::int64_t sweep_id);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eegsweep
