@@ -1,3 +1,64 @@
-// placeholder: the sweep CLI is being written
+// The `sweep` command: one verb per file (run.cpp, results.cpp, …); this file only dispatches and
+// turns exceptions into a message and an exit status.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
 #include <cstdio>
-int main() { std::fputs("sweep: not built yet\n", stderr); return 1; }
+
+#include "engine/cli/cli_common.h"
+#include "engine/data/dataset.h"
+#include "engine/spec/sweep_spec.h"
+#include "results/store.h"
+
+#ifndef EEGSWEEP_VERSION
+#define EEGSWEEP_VERSION "dev"
+#endif
+
+using namespace eegsweep;
+
+int main(int argc, char** argv) {
+  CLI::App app{"eegsweep: hyperparameter sweeps of GRU classifiers on EEG data"};
+  app.set_version_flag("--version", EEGSWEEP_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 all good; 1–63 that many trials failed (63: 63 or more); 64 bad command "
+      "line; 65 bad sweep file or data; 74 results database unusable; 130/143 interrupted "
+      "(run the same command again to resume). reproduce: 1 when the score differs.");
+
+  std::vector<cli::Verb> verbs = {
+      cli::add_run_verb(app),       cli::add_validate_verb(app), cli::add_results_verb(app),
+      cli::add_show_verb(app),      cli::add_best_verb(app),     cli::add_reproduce_verb(app),
+      cli::add_export_verb(app),    cli::add_featurize_verb(app)};
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cli::exit_usage;
+  }
+
+  try {
+    for (const auto& verb : verbs) {
+      if (verb.command->parsed()) return verb.run();
+    }
+  } catch (const SpecError& e) {
+    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    return cli::exit_bad_input;
+  } catch (const DataError& e) {
+    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    return cli::exit_bad_input;
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    return cli::exit_store;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    return cli::exit_bad_input;
+  }
+  return cli::exit_usage;
+}

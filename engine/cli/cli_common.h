@@ -1,0 +1,75 @@
+#pragma once
+// What every verb shares: exit codes, finding the results database, printing tables.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "results/store.h"
+
+namespace eegsweep::cli {
+
+// Exit status (documented in the README): 1–63 = that many trials failed (63 = 63 or more).
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_max_failed = 63,
+  exit_usage = 64,       // bad command line (sysexits EX_USAGE)
+  exit_bad_input = 65,   // bad sweep file or data (EX_DATAERR)
+  exit_internal = 70,    // a bug (EX_SOFTWARE)
+  exit_store = 74,       // results database unusable (EX_IOERR)
+  exit_mismatch = 1,     // reproduce: the reproduced score differs
+};
+
+// A verb: its subcommand and what runs when it is chosen (returns the exit status).
+struct Verb {
+  CLI::App* command = nullptr;
+  std::function<int()> run;
+};
+
+Verb add_run_verb(CLI::App& app);
+Verb add_validate_verb(CLI::App& app);
+Verb add_results_verb(CLI::App& app);
+Verb add_show_verb(CLI::App& app);
+Verb add_best_verb(CLI::App& app);
+Verb add_reproduce_verb(CLI::App& app);
+Verb add_export_verb(CLI::App& app);
+Verb add_featurize_verb(CLI::App& app);
+
+// Where the read-only verbs find their data: --db, else the sweep file's results path, else the
+// newest results/*.db in the working directory.
+struct DatabaseChoice {
+  std::string db_path;
+  std::string sweep_file;
+  std::string sweep_name;  // --sweep: pick that sweep when the database holds several
+};
+void add_database_options(CLI::App& command, DatabaseChoice& choice);
+
+struct OpenedSweep {
+  std::unique_ptr<Store> store;
+  SweepInfo sweep;
+};
+// Throws StoreError naming the database when it or the sweep is missing.
+OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice);
+
+// Parameters whose value differs between the sweep's trials (the leaderboard's columns).
+std::vector<std::string> swept_parameter_names(const std::vector<TrialRecord>& trials);
+std::string param_value(const TrialRecord& trial, const std::string& name);
+
+// A text table with aligned columns; numbers right-aligned.
+std::string render_table(const std::vector<std::string>& headers,
+                         const std::vector<std::vector<std::string>>& rows);
+std::string render_csv(const std::vector<std::string>& headers,
+                       const std::vector<std::vector<std::string>>& rows);
+
+std::string format_metric(double value);  // 4 decimals
+
+}  // namespace eegsweep::cli
+
+namespace eegsweep::cli {
+// Rows = true class, columns = predicted, labelled with the class names.
+std::string render_confusion(const ConfusionMatrix& confusion,
+                             const std::vector<std::string>& class_names);
+}  // namespace eegsweep::cli

@@ -1,0 +1,54 @@
+// sweep validate FILE: parses and expands a sweep without training anything.
+#include <fmt/format.h>
+
+#include "engine/cli/cli_common.h"
+#include "engine/sched/scheduler.h"
+#include "engine/spec/sweep_spec.h"
+
+namespace eegsweep::cli {
+
+Verb add_validate_verb(CLI::App& app) {
+  struct Arguments {
+    std::string file;
+    std::vector<std::string> overrides;
+  };
+  auto args = std::make_shared<Arguments>();
+  Verb verb;
+  verb.command = app.add_subcommand("validate", "Check a sweep file and list its trials");
+  verb.command->add_option("file", args->file, "sweep file (YAML)")->required();
+  verb.command->add_option("--set", args->overrides, "override a key, as for run");
+  verb.run = [args] {
+    const SweepSpec spec = load_sweep_file(args->file, args->overrides);
+    const std::vector<Trial> trials = expand_trials(spec);
+    std::printf("%s: valid — sweep '%s', method %s, %zu trials × %d folds, metric %s (%s)\n",
+                args->file.c_str(), spec.name.c_str(), spec.method.c_str(), trials.size(),
+                spec.cv.folds, spec.metric.name.c_str(), spec.metric.maximize ? "maximize" : "minimize");
+    std::printf("data: %s %s; results: %s\n\n", spec.data.format.c_str(), spec.data.path.c_str(),
+                results_database_path(spec).c_str());
+    // Show the parameters that vary, as the leaderboard will.
+    std::vector<TrialRecord> records;
+    for (const auto& t : trials) {
+      TrialRecord r;
+      r.number = t.number;
+      for (const auto& [name, value] : t.values) r.params.emplace_back(name, to_string(value));
+      records.push_back(std::move(r));
+    }
+    std::vector<std::string> names = swept_parameter_names(records);
+    if (names.empty() && !records.empty()) {
+      for (const auto& [name, value] : records.front().params) names.push_back(name);
+    }
+    std::vector<std::string> headers = {"trial"};
+    headers.insert(headers.end(), names.begin(), names.end());
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : records) {
+      std::vector<std::string> row = {std::to_string(r.number)};
+      for (const auto& n : names) row.push_back(param_value(r, n));
+      rows.push_back(std::move(row));
+    }
+    std::fputs(render_table(headers, rows).c_str(), stdout);
+    return static_cast<int>(exit_ok);
+  };
+  return verb;
+}
+
+}  // namespace eegsweep::cli
