@@ -71,8 +71,8 @@ std::string shown(std::string_view s) {
 // counter follows them so that messages stay exact.
 class CsvCursor {
  public:
-  CsvCursor(const std::string& path, const char* begin, const char* end)
-      : path_(path), p_(begin), end_(end) {}
+  CsvCursor(const std::string& path, const char* begin, const char* end, std::size_t line = 1)
+      : path_(path), p_(begin), end_(end), line_(line) {}
 
   const char* pos() const { return p_; }
   const char* end() const { return end_; }
@@ -169,7 +169,7 @@ class CsvCursor {
   const std::string& path_;
   const char* p_;
   const char* end_;
-  std::size_t line_ = 1;
+  std::size_t line_;
 };
 
 enum class ColumnKind { feature, label, group };
@@ -356,7 +356,19 @@ Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
   std::string cell;
   while (cursor.skip_blank_lines()) {
     const std::size_t line = cursor.line();
+    const char* row_start = cursor.pos();
     row_line.push_back(line);
+    // A bad cell in a row with the wrong number of fields is reported as the ragged row it is:
+    // a missing cell shifts every later one, and "'NEGATIVE' is not a number" would mislead.
+    auto fail_cell = [&](const std::string& message) {
+      CsvCursor recount(path, row_start, end, line);
+      const std::size_t fields = recount.skip_rest_of_record();
+      if (fields != columns) {
+        throw DataError(path + ": line " + std::to_string(line) + " has " +
+                        std::to_string(fields) + " fields, header has " + std::to_string(columns));
+      }
+      throw DataError(message);
+    };
     for (std::size_t j = 0; j < columns; ++j) {
       if (kinds[j] == ColumnKind::feature) {
         // Fast path: an unquoted number followed directly (or after blanks) by its terminator.
@@ -380,16 +392,16 @@ Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
                                      : status == NumberStatus::not_finite
                                          ? "'" + shown(cell) + "' is not a finite number"
                                          : "'" + shown(cell) + "' is not a number";
-            throw DataError(path + ": line " + std::to_string(line) + ", " +
-                            column_label(names, j) + ": " + what);
+            fail_cell(path + ": line " + std::to_string(line) + ", " + column_label(names, j) +
+                      ": " + what);
           }
           data.x.push_back(v);
         }
       } else {
         cursor.read_field(cell);
         if (cell.empty()) {
-          throw DataError(path + ": line " + std::to_string(line) + ", " + column_label(names, j) +
-                          ": empty " + (kinds[j] == ColumnKind::label ? "label" : "group value"));
+          fail_cell(path + ": line " + std::to_string(line) + ", " + column_label(names, j) +
+                    ": empty " + (kinds[j] == ColumnKind::label ? "label" : "group value"));
         }
         if (kinds[j] == ColumnKind::label) {
           auto [it, inserted] = label_index.emplace(cell, static_cast<int>(label_values.size()));
