@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "engine/model/fit.h"
@@ -85,6 +86,22 @@ struct FinalRunRecord {
 // "host:pid"); trials of dead owners are reclaimed.
 using OwnerAlive = std::function<bool(const std::string& owner)>;
 
+// One cell of a read-only query: NULL, integer, real or text.
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+std::string sql_value_text(const SqlValue& value);  // "" for NULL; reals round-trip
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<SqlValue>> rows;
+};
+
+struct LeaderboardQuery {
+  std::string sort_by;      // a column (view column or parameter name); empty: rank (best first)
+  bool descending = false;  // with sort_by
+  int top = 0;              // at most this many rows; 0: all
+  std::string where;        // an SQL expression over the columns, e.g. "units >= 64 and accuracy > 0.8"
+};
+
 class Store {
  public:
   // Opens or creates the database (and its parent directories). Throws StoreError naming the
@@ -127,6 +144,14 @@ class Store {
   // Best completed trial by cv_mean, honouring the sweep's goal; ties → lower number.
   std::optional<TrialRecord> best_trial(std::int64_t sweep_id);
   std::vector<FinalRunRecord> final_runs(std::int64_t sweep_id);
+
+  // Read-only SQL (`?` parameters bound in order); a statement that would write throws
+  // StoreError, as does any SQL error, with SQLite's message.
+  QueryResult query(const std::string& sql, const std::vector<SqlValue>& params = {});
+  // The sweep's rows of the `leaderboard` view, then one column per parameter (a number when the
+  // value is one, named as the parameter, or "param.NAME" where that is a view column). An
+  // unknown sort column or a bad filter throws StoreError listing the columns.
+  QueryResult leaderboard(std::int64_t sweep_id, const LeaderboardQuery& options = {});
 
  private:
   struct Impl;

@@ -1,0 +1,92 @@
+#pragma once
+// Internal to results/: the connection behind a Store and the transaction helpers shared by the
+// writer (store.cpp) and the readers (queries.cpp). Never included outside results/.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "results/store.h"
+
+namespace eegsweep {
+
+namespace store_detail {
+
+// The connection and the file name errors quote. Store::Impl is this; the helpers below take the
+// base so that they need no access to Store's private members.
+struct Connection {
+  std::string path;
+  std::unique_ptr<SQLite::Database> db;
+};
+
+// BEGIN IMMEDIATE takes the write lock up front, so a read-modify-write never fails half-way with
+// SQLITE_BUSY; the busy timeout already waits, and this retries with backoff beyond it.
+void begin_immediate(Connection& impl);
+void rollback_quietly(Connection& impl) noexcept;
+
+// Runs fn() inside BEGIN IMMEDIATE … COMMIT (ROLLBACK when it throws).
+template <class Fn>
+auto write_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
+  begin_immediate(impl);
+  try {
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      impl.db->exec("COMMIT");
+    } else {
+      auto result = fn();
+      impl.db->exec("COMMIT");
+      return result;
+    }
+  } catch (...) {
+    rollback_quietly(impl);
+    throw;
+  }
+}
+
+// A deferred transaction: several SELECTs see one snapshot (WAL readers never block writers).
+template <class Fn>
+auto read_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
+  impl.db->exec("BEGIN");
+  try {
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      impl.db->exec("COMMIT");
+    } else {
+      auto result = fn();
+      impl.db->exec("COMMIT");
+      return result;
+    }
+  } catch (...) {
+    rollback_quietly(impl);
+    throw;
+  }
+}
+
+// Turns SQLite's exceptions into StoreError naming the file and the operation.
+template <class Fn>
+auto guarded(const Connection& impl, const char* operation, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(impl.path + ": " + operation + ": " + e.what());
+  }
+}
+
+std::string seed_text(std::uint64_t seed);
+std::uint64_t parse_seed(const std::string& text);
+// NULL reads as NaN: a metric that was never finite stays visibly undefined.
+double column_real(const SQLite::Column& column);
+std::string column_text(const SQLite::Column& column);  // "" for NULL
+
+// per_class JSON: {"precision": [...], "recall": [...], "f1": [...]}.
+std::string per_class_json(const Metrics& metrics);
+void read_per_class(const std::string& json, Metrics& metrics);
+
+}  // namespace store_detail
+
+struct Store::Impl : store_detail::Connection {};
+
+}  // namespace eegsweep

@@ -1,0 +1,133 @@
+// Opening a store: creation, reopening, the embedded schema, and the files it must refuse.
+
+#include <fstream>
+#include <sstream>
+
+#include "results/schema_sql.h"
+#include "store_test_util.h"
+
+namespace eegsweep {
+namespace {
+
+using test::sql_rows;
+using test::TempDir;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
+  return "(no StoreError thrown)";
+}
+
+TEST(SchemaSql, EmbeddedCopyMatchesSchemaFile) {
+  const std::string file = std::string(EEGSWEEP_SOURCE_DIR) + "/results/schema.sql";
+  const std::string text = read_file(file);
+  ASSERT_FALSE(text.empty()) << "cannot read " << file;
+  EXPECT_EQ(std::string(kSchemaSql), text)
+      << "results/schema_sql.h is out of date: run results/embed_schema.sh";
+}
+
+TEST(StoreOpen, CreatesParentDirectoriesSchemaAndVersion) {
+  TempDir dir;
+  const std::string path = dir.file("a/b/results.db");
+  {
+    Store store(path);
+    EXPECT_EQ(store.path(), path);
+  }
+  ASSERT_TRUE(std::filesystem::exists(path));
+  EXPECT_EQ(sql_rows(path, "SELECT version FROM schema_version"),
+            (std::vector<std::vector<std::string>>{{std::to_string(kSchemaVersion)}}));
+  EXPECT_EQ(sql_rows(path, "PRAGMA journal_mode")[0][0], "wal");
+  for (const char* table :
+       {"sweeps", "trials", "trial_params", "folds", "epochs", "confusion", "final_runs"}) {
+    EXPECT_EQ(sql_rows(path, std::string("SELECT count(*) FROM sqlite_master WHERE type = "
+                                         "'table' AND name = '") + table + "'")[0][0],
+              "1")
+        << table;
+  }
+  for (const char* view : {"leaderboard", "confusion_named"}) {
+    EXPECT_EQ(sql_rows(path, std::string("SELECT count(*) FROM sqlite_master WHERE type = "
+                                         "'view' AND name = '") + view + "'")[0][0],
+              "1")
+        << view;
+  }
+}
+
+TEST(StoreOpen, ReopenKeepsDataAndDoesNotDuplicateVersion) {
+  TempDir dir;
+  const std::string path = dir.file("results.db");
+  std::int64_t id = 0;
+  {
+    Store store(path);
+    id = store.open_sweep(test::make_sweep_info("grid"), false);
+  }
+  Store again(path);
+  const auto sweep = again.sweep(id);
+  ASSERT_TRUE(sweep.has_value());
+  EXPECT_EQ(sweep->name, "grid");
+  EXPECT_EQ(sql_rows(path, "SELECT count(*) FROM schema_version")[0][0], "1");
+}
+
+TEST(StoreOpen, NewerSchemaVersionIsRefusedWithUpgradeHint) {
+  TempDir dir;
+  const std::string path = dir.file("results.db");
+  { Store store(path); }
+  const int newer = kSchemaVersion + 1;
+  sql_rows(path, "UPDATE schema_version SET version = " + std::to_string(newer));
+  const std::string message = error_of([&] { Store store(path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("schema version " + std::to_string(newer)), std::string::npos) << message;
+  EXPECT_NE(message.find("reads up to " + std::to_string(kSchemaVersion)), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("upgrade eegsweep"), std::string::npos) << message;
+}
+
+TEST(StoreOpen, FileThatIsNotADatabaseIsRefusedByName) {
+  TempDir dir;
+  const std::string path = dir.file("notes.db");
+  {
+    std::ofstream out(path);
+    out << "label,feature_0\nPOSITIVE,1.0\n this is a CSV file, not SQLite, and long enough to "
+           "fill what SQLite reads as a header ........................................\n";
+  }
+  const std::string message = error_of([&] { Store store(path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("not"), std::string::npos) << message;
+  // The file is left as it was.
+  EXPECT_EQ(read_file(path).rfind("label,feature_0", 0), 0u);
+}
+
+TEST(StoreOpen, ForeignSqliteDatabaseIsRefused) {
+  TempDir dir;
+  const std::string path = dir.file("other.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE people (name TEXT)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const std::string message = error_of([&] { Store store(path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("not an eegsweep results store"), std::string::npos) << message;
+}
+
+TEST(StoreOpen, DirectoryPathIsRefusedByName) {
+  TempDir dir;
+  const std::string path = dir.file("a_directory");
+  std::filesystem::create_directories(path);
+  const std::string message = error_of([&] { Store store(path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace eegsweep
