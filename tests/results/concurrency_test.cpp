@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <thread>
@@ -33,6 +34,9 @@ std::vector<int> run_worker(const std::string& path, const std::string& owner) {
     claimed.push_back(trial->number);
     double sum = 0;
     for (int fold = 0; fold < kFolds; ++fold) {
+      // Training happens outside any transaction; without it one writer could take every trial
+      // before the others have opened the file, and nothing would be shared.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
       const FoldRecord record = test::make_fold(fold, 0.5 + 0.01 * trial->number, 3, kEpochs);
       store.record_fold(trial->id, record);
       sum += record.val.accuracy;
@@ -46,6 +50,14 @@ std::vector<int> run_worker(const std::string& path, const std::string& owner) {
 void expect_complete_store(const std::string& path,
                            const std::map<std::string, std::vector<int>>& claims) {
   std::vector<int> all;
+  int workers_with_trials = 0;
+  std::string shares;
+  for (const auto& [owner, numbers] : claims) {
+    shares += " " + owner + ": " + std::to_string(numbers.size());
+    workers_with_trials += numbers.empty() ? 0 : 1;
+  }
+  EXPECT_GE(workers_with_trials, 2) << "the writers never overlapped, so nothing was tested;"
+                                    << shares;
   for (const auto& [owner, numbers] : claims) all.insert(all.end(), numbers.begin(), numbers.end());
   std::sort(all.begin(), all.end());
   std::vector<int> expected(kTrials);
