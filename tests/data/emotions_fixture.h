@@ -87,10 +87,11 @@ inline EmotionsFixture write_emotions_fixture(const std::string& path,
       // Magnitudes from 1e-3 to 1e3, and the three spellings the file uses.
       const double magnitude = std::pow(10.0, rng.uniform(-3.0, 3.0));
       const double v = rng.normal() * magnitude;
-      switch (j % 4) {
-        case 0: std::snprintf(cell, sizeof cell, "%.2e", v); break;
-        case 1: std::snprintf(cell, sizeof cell, "%.3g", v); break;
-        case 2: std::snprintf(cell, sizeof cell, "%.2f", v); break;
+      switch (j % 5) {
+        case 0:
+        case 1: std::snprintf(cell, sizeof cell, "%.2e", v); break;
+        case 2: std::snprintf(cell, sizeof cell, "%.3g", v); break;
+        case 3: std::snprintf(cell, sizeof cell, "%.2f", v); break;
         default: std::snprintf(cell, sizeof cell, "%d", static_cast<int>(v)); break;
       }
       fixture.x.push_back(std::strtof(cell, nullptr));
