@@ -1,0 +1,208 @@
+// Typed, located reads from the sweep document (see node_reader.h).
+
+#include "engine/spec/node_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace eegsweep::spec_detail {
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Optimal string alignment distance: Levenshtein plus adjacent transpositions, the usual typos.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+[[noreturn]] void wrong_type(const SpecNode& node, const std::string& path,
+                             const std::string& expected, const std::string& allowed = {}) {
+  fail(node.location, path, "expected " + expected + ", got " + describe(node), allowed);
+}
+
+std::string range_text(double min, double max, bool max_exclusive) {
+  if (max_exclusive) return format_double(min) + " <= x < " + format_double(max);
+  return format_double(min) + " .. " + format_double(max);
+}
+
+}  // namespace
+
+std::string child_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string text;
+  for (const auto& w : words) text += (text.empty() ? "" : separator) + w;
+  return text;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string needle = lower(word);
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(needle, lower(c));
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  // Up to a third of the word may differ (at least 1, at most 3): catches typos, not guesses.
+  const std::size_t limit = std::clamp<std::size_t>(needle.size() / 3, 1, 3);
+  if (best.empty() || best_distance > limit) return "";
+  return " (did you mean '" + best + "'?)";
+}
+
+const MapEntry* find_key(const SpecNode& map, const std::string& key) {
+  for (const auto& entry : map.entries)
+    if (entry.key == key) return &entry;
+  return nullptr;
+}
+
+MapReader::MapReader(const SpecNode& node, std::string path, std::vector<std::string> allowed,
+                     const std::string& what)
+    : node_(node), path_(std::move(path)) {
+  if (node.kind != SpecNode::Kind::map && node.kind != SpecNode::Kind::null)
+    fail(node.location, path_, std::string("expected a mapping, got ") + describe(node),
+         "keys " + join(allowed));
+  for (std::size_t i = 0; i < node.entries.size(); ++i) {
+    const MapEntry& entry = node.entries[i];
+    if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end())
+      fail(entry.key_location, child_path(path_, entry.key),
+           "unknown " + what + did_you_mean(entry.key, allowed), join(allowed));
+    for (std::size_t j = 0; j < i; ++j)
+      if (node.entries[j].key == entry.key)
+        fail(entry.key_location, child_path(path_, entry.key),
+             "duplicate key (first given at " + node.entries[j].key_location.str() + ")");
+  }
+}
+
+const SpecNode* MapReader::get(const std::string& key) const {
+  const MapEntry* e = entry(key);
+  return e == nullptr ? nullptr : &e->node();
+}
+
+const SpecNode& MapReader::require(const std::string& key) const {
+  const SpecNode* node = get(key);
+  if (node == nullptr) fail(node_.location, path_of(key), "required but missing");
+  return *node;
+}
+
+std::string describe(const SpecNode& node) {
+  switch (node.kind) {
+    case SpecNode::Kind::scalar:
+      return (node.quoted ? "the quoted string '" : "'") + node.text + "'";
+    default:
+      return node.kind_name();
+  }
+}
+
+std::optional<std::int64_t> parse_int(const SpecNode& node) {
+  if (node.kind != SpecNode::Kind::scalar || node.quoted || node.text.empty()) return std::nullopt;
+  const char* begin = node.text.data();
+  const char* end = begin + node.text.size();
+  if (*begin == '+') ++begin;
+  std::int64_t value = 0;
+  const auto result = std::from_chars(begin, end, value);
+  if (result.ec != std::errc() || result.ptr != end) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_double(const SpecNode& node) {
+  if (node.kind != SpecNode::Kind::scalar || node.quoted || node.text.empty()) return std::nullopt;
+  const char* begin = node.text.data();
+  const char* end = begin + node.text.size();
+  if (*begin == '+') ++begin;
+  double value = 0;
+  const auto result = std::from_chars(begin, end, value, std::chars_format::general);
+  if (result.ec != std::errc() || result.ptr != end || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::int64_t read_int(const SpecNode& node, const std::string& path, std::int64_t min,
+                      std::int64_t max) {
+  const auto value = parse_int(node);
+  const std::string allowed = std::to_string(min) + " .. " + std::to_string(max);
+  if (!value) wrong_type(node, path, "an integer", allowed);
+  if (*value < min || *value > max)
+    fail(node.location, path, std::to_string(*value) + " is out of range", allowed);
+  return *value;
+}
+
+std::uint64_t read_uint64(const SpecNode& node, const std::string& path) {
+  std::uint64_t value = 0;
+  const bool plain = node.kind == SpecNode::Kind::scalar && !node.quoted && !node.text.empty();
+  const char* end = node.text.data() + node.text.size();
+  if (!plain || std::from_chars(node.text.data(), end, value).ptr != end)
+    wrong_type(node, path, "a non-negative integer", "0 .. 18446744073709551615");
+  return value;
+}
+
+double read_double(const SpecNode& node, const std::string& path, double min, double max,
+                   bool max_exclusive) {
+  const auto value = parse_double(node);
+  const std::string allowed = range_text(min, max, max_exclusive);
+  if (!value) wrong_type(node, path, "a number", allowed);
+  if (*value < min || *value > max || (max_exclusive && *value >= max))
+    fail(node.location, path, node.text + " is out of range", allowed);
+  return *value;
+}
+
+bool read_bool(const SpecNode& node, const std::string& path) {
+  if (node.kind == SpecNode::Kind::scalar && !node.quoted) {
+    // YAML 1.1 booleans, as yaml-cpp reads them.
+    const std::string t = lower(node.text);
+    if (t == "true" || t == "yes" || t == "on" || t == "y") return true;
+    if (t == "false" || t == "no" || t == "off" || t == "n") return false;
+  }
+  wrong_type(node, path, "true or false");
+}
+
+std::string read_string(const SpecNode& node, const std::string& path) {
+  if (node.kind != SpecNode::Kind::scalar || node.text.empty()) wrong_type(node, path, "a string");
+  return node.text;
+}
+
+std::string read_choice(const SpecNode& node, const std::string& path,
+                        const std::vector<std::string>& choices) {
+  if (node.kind != SpecNode::Kind::scalar) wrong_type(node, path, "one of the names", join(choices));
+  if (std::find(choices.begin(), choices.end(), node.text) == choices.end())
+    fail(node.location, path, "unknown value '" + node.text + "'" + did_you_mean(node.text, choices),
+         join(choices));
+  return node.text;
+}
+
+std::vector<std::string> read_string_list(const SpecNode& node, const std::string& path) {
+  if (node.kind != SpecNode::Kind::sequence) wrong_type(node, path, "a list of names");
+  if (node.items.empty()) fail(node.location, path, "the list is empty");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    std::string name = read_string(node.items[i], item_path);
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      fail(node.items[i].location, item_path, "'" + name + "' is listed twice");
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+}  // namespace eegsweep::spec_detail
