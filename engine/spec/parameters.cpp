@@ -3,6 +3,7 @@
 
 #include "engine/spec/parameters.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace eegsweep {
@@ -24,20 +25,21 @@ ParameterInfo choice_param(std::string name, std::string default_value,
           std::move(help)};
 }
 
-// Formats a range bound without a trailing ".000000": 1e-06, 0.95, 4096.
-std::string bound_text(double x) {
+// Range bounds as people write them: 1000000 for an int, 1e-06 or 0.95 for a float.
+std::string bound_text(const ParameterInfo& p, double x) {
+  if (p.type == "int") return std::to_string(static_cast<long long>(x));
   std::ostringstream out;
   out << x;
   return out.str();
 }
 
-std::string allowed_text(const ParameterInfo& p) {
+std::string allowed_text(const ParameterInfo& p, const std::string& choice_separator = " | ") {
   if (p.type == "choice") {
     std::string text;
-    for (const auto& c : p.choices) text += (text.empty() ? "" : " | ") + c;
+    for (const auto& c : p.choices) text += (text.empty() ? "" : choice_separator) + c;
     return text;
   }
-  return bound_text(p.min) + " .. " + bound_text(p.max);
+  return bound_text(p, p.min) + " .. " + bound_text(p, p.max);
 }
 
 }  // namespace
@@ -80,23 +82,24 @@ std::string parameter_table_markdown() {
   out << "|---|---|---|---|---|\n";
   for (const auto& p : parameter_table())
     out << "| `" << p.name << "` | " << p.type << " | `" << p.default_value << "` | "
-        << allowed_text(p) << " | " << p.help << " |\n";
+        << allowed_text(p, ", ") << " | " << p.help << " |\n";  // "|" would split the cell
   return out.str();
 }
 
 std::string parameter_table_text() {
-  std::size_t name_width = 0, allowed_width = 0;
+  std::size_t name_width = 0, allowed_width = 0, default_width = 0;
   for (const auto& p : parameter_table()) {
     name_width = std::max(name_width, p.name.size());
     allowed_width = std::max(allowed_width, allowed_text(p).size());
+    default_width = std::max(default_width, p.default_value.size() + 2);
   }
   std::ostringstream out;
   out << "Sweepable parameters (under `parameters:`; default in brackets):\n";
   for (const auto& p : parameter_table()) {
     const std::string allowed = allowed_text(p);
     out << "  " << p.name << std::string(name_width - p.name.size() + 2, ' ') << allowed
-        << std::string(allowed_width - allowed.size() + 2, ' ') << "[" << p.default_value << "]  "
-        << p.help << "\n";
+        << std::string(allowed_width - allowed.size() + 2, ' ') << "[" << p.default_value << "]"
+        << std::string(default_width - p.default_value.size(), ' ') << p.help << "\n";
   }
   return out.str();
 }

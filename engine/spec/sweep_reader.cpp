@@ -209,7 +209,11 @@ void read_cv(const MapReader& top, SweepSpec& spec) {
   if (const SpecNode* v = cv.get("folds")) spec.cv.folds = static_cast<int>(read_int(*v, "cv.folds", 2, 1000));
   if (const SpecNode* v = cv.get("stratified")) spec.cv.stratified = read_bool(*v, "cv.stratified");
   const SpecNode* group = cv.get("group_by");
-  if (group == nullptr) return;
+  // Empty (`group_by:` or --set cv.group_by=) means ungrouped folds, so a grouped sweep file can
+  // be rerun with random folds for comparison.
+  if (group == nullptr || group->kind == SpecNode::Kind::null ||
+      (group->kind == SpecNode::Kind::scalar && group->text.empty()))
+    return;
   DataSpec& d = spec.data;
   if (d.format == "muse") {
     spec.cv.group_by = read_choice(*group, "cv.group_by", {"recording", "subject"});

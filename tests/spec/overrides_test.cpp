@@ -77,5 +77,13 @@ TEST(Overrides, CanTurnAGridIntoARandomSearch) {
   EXPECT_EQ(expand_trials(spec).size(), 4u);
 }
 
+TEST(Overrides, EmptyGroupByMeansUngroupedFolds) {
+  const char* grouped = "name: m\ndata: {format: muse, path: d}\ncv: {folds: 3, group_by: recording}\n";
+  EXPECT_EQ(parse_sweep(grouped, "m.yaml").cv.group_by, "recording");
+  const SweepSpec spec = parse_sweep(grouped, "m.yaml", {"cv.group_by="});
+  EXPECT_TRUE(spec.cv.group_by.empty());
+  EXPECT_EQ(spec.cv.folds, 3);
+}
+
 }  // namespace
 }  // namespace eegsweep

@@ -41,6 +41,15 @@ TEST(ParameterTable, TextAndMarkdownListEveryParameter) {
     EXPECT_NE(text.find(p.help), std::string::npos) << p.name;
   }
   EXPECT_NE(text.find("last | flatten | mean"), std::string::npos);
+  EXPECT_NE(text.find("0 .. 1000000"), std::string::npos);  // int bounds printed as integers
+  // Every markdown row has exactly its six cell borders: choices must not add a "|".
+  std::size_t start = 0;
+  while (start < markdown.size()) {
+    const std::size_t end = markdown.find('\n', start);
+    const std::string row = markdown.substr(start, end - start);
+    EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 6) << row;
+    start = end + 1;
+  }
   EXPECT_NE(text.find("1 .. 4096"), std::string::npos);
 }
 
