@@ -2,15 +2,21 @@
 // characteristic spectrum, as EEG classes differ mostly in band power:
 //
 //   x_t = a1·sin(2π c_k t/F + φ1) + a2·sin(2π c'_k t/F + φ2)   class-specific rhythm, 2 tones
-//       + s_k·(2t/(F−1) − 1)                                   class-specific slow trend
+//       + cos(π (k+1) (t+½)/F)                                 class-specific slow wave
 //       + b_t,  b_t = 0.9·b_{t−1} + e_t                        shared red (1/f-like) background
 //       + noise·ε_t                                            white sensor noise
 //
 // c_k spreads the classes' dominant frequencies evenly between ~1.5 and F/4 cycles per row (at
 // least four samples per cycle, so that a GRU reading 2–4 features per step still sees the
 // oscillation); c'_k = 2·c_k (a harmonic) when that stays below Nyquist, else c_k/2. Phases are
-// uniform per row and amplitudes jitter ±20 % per row, so a classifier must learn frequency,
-// not memorise a template. Signal amplitude is 1, so `noise` is the noise-to-signal ratio.
+// uniform per row and amplitudes jitter ±20 % per row, so the rhythm is a cue only to a learner
+// that detects frequency. The slow wave (k+1 half cycles over the row: a falling trend for
+// class 0, one full cycle for class 1, …) is phase-locked, like an evoked potential; it is what
+// lets a small GRU learn quickly at ordinary learning rates. Measured with the oneDNN backend
+// (hidden 32, head last, batch 32, Adam 3e-3, fold 1 of 5 of 600 × 64 × 3 at noise 1, 3 seeds):
+// read as 16 × 4, ≥ 95 % validation accuracy from epoch 3; as 32 × 2, 92–100 % from epoch 3–5.
+// With the rhythm alone, the same GRU was at 68–86 % after 10 epochs at Adam 1e-3.
+// Rhythm and slow wave have amplitude 1, so `noise` is the noise-to-signal ratio.
 //
 // Every row draws from its own counter stream (derive_seed(seed, 1, row)), so rows do not
 // depend on one another or on the shuffle.
@@ -29,7 +35,8 @@
 namespace eegsweep {
 namespace {
 
-constexpr double two_pi = 6.283185307179586;
+constexpr double pi = 3.141592653589793;
+constexpr double two_pi = 2.0 * pi;
 
 std::string describe(const SyntheticSpec& s) {
   char noise[32];
@@ -68,15 +75,14 @@ Dataset make_synthetic(const SyntheticSpec& spec) {
   const int classes = spec.classes;
   const double f = static_cast<double>(features);
 
-  // Per-class rhythm (cycles per row) and trend slope.
+  // Per-class rhythm, in cycles per row.
   const double hi = std::max(f / 4.0, 2.0);
   const double lo = std::min(1.5, hi / 2.0);
-  std::vector<double> primary(classes), secondary(classes), slope(classes);
+  std::vector<double> primary(classes), secondary(classes);
   for (int k = 0; k < classes; ++k) {
     const double u = static_cast<double>(k) / (classes - 1);
     primary[k] = lo + (hi - lo) * u;
     secondary[k] = 2.0 * primary[k] < f / 2.0 - 1.0 ? 2.0 * primary[k] : primary[k] / 2.0;
-    slope[k] = 0.5 * (2.0 * u - 1.0);
   }
 
   Dataset data;
@@ -109,7 +115,7 @@ Dataset make_synthetic(const SyntheticSpec& spec) {
       background = 0.9 * background + background_innovation * rng.normal();
       const double value = amp1 * std::sin(two_pi * primary[k] * t / f + phase1) +
                            amp2 * std::sin(two_pi * secondary[k] * t / f + phase2) +
-                           slope[k] * (2.0 * t / (f - 1.0) - 1.0) + background +
+                           std::cos(pi * (k + 1) * (t + 0.5) / f) + background +
                            spec.noise * rng.normal();
       out[j] = static_cast<float>(value);
     }
