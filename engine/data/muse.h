@@ -23,6 +23,8 @@ struct MuseOptions {
   double window_seconds = 1.0;
   double hop_seconds = 0.5;
   int resample_samples = 150;        // each window resampled to this many samples per channel
+  double max_gap_seconds = 0.1;      // a longer step between timestamps splits the recording:
+                                     // no filter or window spans the pause
 };
 
 // Featurizes every *.csv in `directory` (sorted by name). Rows carry groups for grouped CV:
