@@ -62,6 +62,16 @@ std::int64_t elements_of(cudnnTensorDescriptor_t desc) {
   return n;
 }
 
+// Row indices come from the caller: a wrong one would read past the dataset on the device.
+void check_rows(const RowList& rows, std::size_t dataset_rows, const char* what) {
+  for (RowIndex r : rows) {
+    if (r >= dataset_rows) {
+      throw std::out_of_range(std::string("cuDNN trainer: ") + what + " row " + std::to_string(r) +
+                              " beyond the dataset's " + std::to_string(dataset_rows) + " rows");
+    }
+  }
+}
+
 }  // namespace
 
 std::string rnn_shape_key(const DeviceInfo& device, const ModelConfig& model, int batch, bool tf32) {
@@ -117,7 +127,8 @@ RnnSetup make_rnn_setup(const DeviceInfo& device, const ModelConfig& model, int 
       s.sizes.reserve = std::max(s.sizes.reserve, sizes.reserve);
       s.candidates.push_back(algorithm);
     } catch (const CudnnError& e) {
-      if (!e.not_supported() && algorithm == RnnAlgorithm::standard) throw;
+      // NOT_SUPPORTED or BAD_PARAM for this shape (e.g. sizes beyond cuDNN's 32-bit indexing):
+      // the model's fault, reported as a failed trial once every candidate has refused.
       refusals += std::string(" ") + algorithm_name(algorithm) + ": " + e.what() + ";";
     }
   }
@@ -443,6 +454,7 @@ Evaluation CudnnTrainer::evaluate(const RowList& rows) {
   current_device();
   cudaStream_t stream = setup_.stream.get();
   const int c = model_.num_classes;
+  check_rows(rows, data_->rows, "evaluation");
   upload_rows(rows, d_rows_);
   EEGSWEEP_CUDA_CHECK(cudaMemsetAsync(d_loss_sum_.data(), 0, sizeof(double), stream));
   EEGSWEEP_CUDA_CHECK(cudaMemsetAsync(d_confusion_.data(), 0, d_confusion_.bytes(), stream));
@@ -493,13 +505,15 @@ void CudnnTrainer::set_weights(const ModelWeights& weights) {
 double CudnnTrainer::loss_and_gradient(const RowList& batch, std::vector<float>& gradient) {
   current_device();
   cudaStream_t stream = setup_.stream.get();
+  check_rows(batch, data_->rows, "gradient");
+  if (batch.empty()) throw std::invalid_argument("cuDNN trainer: loss_and_gradient of an empty batch");
   upload_rows(batch, d_rows_);
   EEGSWEEP_CUDA_CHECK(cudaMemsetAsync(d_loss_sum_.data(), 0, sizeof(double), stream));
   zero_gradients();
   // A batch larger than B runs in chunks: cuDNN and the head GEMM add their gradients up, and
   // every chunk scales by 1/|batch|, so the result is the gradient of the mean over the batch.
   const auto b = static_cast<std::size_t>(setup_.batch);
-  const float scale = batch.empty() ? 0.0f : 1.0f / static_cast<float>(batch.size());
+  const float scale = 1.0f / static_cast<float>(batch.size());
   for (std::size_t start = 0; start < batch.size(); start += b) {
     const int n = static_cast<int>(std::min(b, batch.size() - start));
     run_chunk(d_rows_.data() + start, n, Pass::train, 0, 0.0f, scale);
@@ -511,7 +525,7 @@ double CudnnTrainer::loss_and_gradient(const RowList& batch, std::vector<float>&
   EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(gradient.data(), d_grad_.data(), d_grad_.bytes(),
                                       cudaMemcpyDeviceToHost, stream));
   synchronize();
-  return batch.empty() ? 0.0 : sum / static_cast<double>(batch.size());
+  return sum / static_cast<double>(batch.size());
 }
 
 std::string CudnnTrainer::describe() const {
