@@ -154,8 +154,10 @@ std::size_t featurize_recording(const std::string& path, const MuseOptions& o,
       throw DataError(msg.str());
     }
   }
-  // Padding of one period of the lowest pass-band frequency (scipy's default is 33 samples,
-  // far shorter than the 1 Hz high-pass's settling time).
+  // Padding of one period of the lowest pass-band frequency. Edge error is mostly the unknown
+  // signal beyond the edge, not the padding: on a real recording (10 s cut out of 60 s, compared
+  // with filtering the whole) the first 0.5 s had 2.12 µV rms error with this padding and 2.19
+  // with scipy's default of 33 samples, against 6.6 µV of signal; it is below 0.13 µV after 1 s.
   const int padding =
       o.filter ? std::max(default_filtfilt_padding(sos),
                           static_cast<int>(std::lround(fs / o.bandpass_low_hz)))

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/data/csv_reader.h"
 #include "engine/data/eeg_features.h"
 #include "engine/data/muse_recording.h"
 #include "tests/muse/muse_fixtures.h"
@@ -103,6 +104,26 @@ TEST_F(MuseDirectory, FilteringRemovesTheElectrodeOffset) {
     // A 20 µV sine in the pass band: std 20/√2 either way.
     EXPECT_NEAR(filtered.row(r)[std], 20.0 / std::sqrt(2.0), 0.5);
     EXPECT_NEAR(raw.row(r)[std], 20.0 / std::sqrt(2.0), 0.5);
+  }
+}
+
+// The `sweep featurize DIR -o FILE` path: featurize, write, and read back as any feature table.
+TEST_F(MuseDirectory, FeatureCsvRoundTrip) {
+  const Dataset d = featurize_muse_directory(dir_.str(), {}).data;
+  const std::string csv = dir_.file("features.out");
+  write_feature_csv(d, csv);
+  CsvOptions options;
+  options.group_column = "recording";
+  const Dataset back = read_feature_csv(csv, options);
+  EXPECT_EQ(back.rows, d.rows);
+  EXPECT_EQ(back.feature_names, d.feature_names);
+  EXPECT_EQ(back.class_names, d.class_names);
+  EXPECT_EQ(back.x, d.x);
+  EXPECT_EQ(back.y, d.y);
+  ASSERT_EQ(back.group.size(), d.rows);
+  for (std::size_t r = 0; r < d.rows; ++r) {
+    EXPECT_EQ(back.group_names[static_cast<std::size_t>(back.group[r])],
+              d.group_names[static_cast<std::size_t>(d.group[r])]);
   }
 }
 
