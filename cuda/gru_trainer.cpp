@@ -237,6 +237,12 @@ void CudnnTrainer::synchronize() const {
 void CudnnTrainer::set_algorithm(RnnAlgorithm algorithm) {
   configure_rnn(setup_, model_, train_.tf32, algorithm);
   algorithm_ = algorithm;
+  // Every call gets the exact size cuDNN states for this setting, not the (larger) buffer.
+  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNWeightSpaceSize(setup_.cudnn.get(), setup_.rnn.get(), &weight_space_bytes_));
+  if (weight_space_bytes_ > d_weight_space_.bytes()) {
+    throw std::logic_error(std::string("cuDNN weight space of ") + algorithm_name(algorithm) +
+                           " is larger than its size query said");
+  }
 }
 
 void CudnnTrainer::choose_algorithm(const std::string& shape_key) {
@@ -271,25 +277,25 @@ void CudnnTrainer::probe_algorithm() {
   EEGSWEEP_CUDNN_CHECK(cudnnRNNForward(
       cudnn, rnn, CUDNN_FWD_MODE_TRAINING, d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(),
       setup_.y_desc.get(), d_y_.data(), setup_.h_desc.get(), nullptr, nullptr, setup_.h_desc.get(),
-      nullptr, nullptr, d_weight_space_.bytes(), d_weight_space_.data(), d_workspace_.bytes(),
+      nullptr, nullptr, weight_space_bytes_, d_weight_space_.data(), d_workspace_.bytes(),
       d_workspace_.data(), d_reserve_.bytes(), d_reserve_.data()));
   EEGSWEEP_CUDNN_CHECK(cudnnRNNBackwardData_v8(
       cudnn, rnn, d_seq_lengths_.data(), setup_.y_desc.get(), d_y_.data(), d_dy_.data(),
       setup_.x_desc.get(), d_dx_.data(), setup_.h_desc.get(), nullptr, nullptr, nullptr,
-      setup_.h_desc.get(), nullptr, nullptr, nullptr, d_weight_space_.bytes(),
+      setup_.h_desc.get(), nullptr, nullptr, nullptr, weight_space_bytes_,
       d_weight_space_.data(), d_workspace_.bytes(), d_workspace_.data(), d_reserve_.bytes(),
       d_reserve_.data()));
   EEGSWEEP_CUDA_CHECK(
       cudaMemsetAsync(d_dweight_space_.data(), 0, d_dweight_space_.bytes(), setup_.stream.get()));
   EEGSWEEP_CUDNN_CHECK(cudnnRNNBackwardWeights_v8(
       cudnn, rnn, CUDNN_WGRAD_MODE_ADD, d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(),
-      setup_.h_desc.get(), nullptr, setup_.y_desc.get(), d_y_.data(), d_dweight_space_.bytes(),
+      setup_.h_desc.get(), nullptr, setup_.y_desc.get(), d_y_.data(), weight_space_bytes_,
       d_dweight_space_.data(), d_workspace_.bytes(), d_workspace_.data(), d_reserve_.bytes(),
       d_reserve_.data()));
   EEGSWEEP_CUDNN_CHECK(cudnnRNNForward(
       cudnn, rnn, CUDNN_FWD_MODE_INFERENCE, d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(),
       setup_.y_desc.get(), d_y_.data(), setup_.h_desc.get(), nullptr, nullptr, setup_.h_desc.get(),
-      nullptr, nullptr, d_weight_space_.bytes(), d_weight_space_.data(), d_workspace_.bytes(),
+      nullptr, nullptr, weight_space_bytes_, d_weight_space_.data(), d_workspace_.bytes(),
       d_workspace_.data(), 0, nullptr));
   synchronize();
 }
@@ -306,7 +312,7 @@ void CudnnTrainer::build_weight_map() {
       void* m_addr = nullptr;
       void* b_addr = nullptr;
       EEGSWEEP_CUDNN_CHECK(cudnnGetRNNWeightParams(
-          setup_.cudnn.get(), setup_.rnn.get(), layer, d_weight_space_.bytes(),
+          setup_.cudnn.get(), setup_.rnn.get(), layer, weight_space_bytes_,
           d_weight_space_.data(), lin, m_desc.get(), &m_addr, b_desc.get(), &b_addr));
       CudnnBlock block;
       if (m_addr) {
@@ -321,7 +327,7 @@ void CudnnTrainer::build_weight_map() {
     }
   }
   const std::vector<std::int64_t> map =
-      weight_index_map(layout_, blocks, static_cast<std::int64_t>(d_weight_space_.size()));
+      weight_index_map(layout_, blocks, static_cast<std::int64_t>(weight_space_bytes_ / sizeof(float)));
   EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(d_map_.data(), map.data(), map.size() * sizeof(std::int64_t),
                                       cudaMemcpyHostToDevice, setup_.stream.get()));
   synchronize();  // `map` is a local
@@ -367,7 +373,7 @@ void CudnnTrainer::run_chunk(const std::uint32_t* rows, int n, Pass pass, std::u
       cudnn, rnn, training ? CUDNN_FWD_MODE_TRAINING : CUDNN_FWD_MODE_INFERENCE,
       d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(), setup_.y_desc.get(), d_y_.data(),
       setup_.h_desc.get(), nullptr, nullptr, setup_.h_desc.get(), nullptr, nullptr,
-      d_weight_space_.bytes(), d_weight_space_.data(), d_workspace_.bytes(), d_workspace_.data(),
+      weight_space_bytes_, d_weight_space_.data(), d_workspace_.bytes(), d_workspace_.data(),
       training ? d_reserve_.bytes() : 0, training ? d_reserve_.data() : nullptr));
 
   const float rate = training ? dropout_rate : 0.0f;
@@ -407,12 +413,12 @@ void CudnnTrainer::run_chunk(const std::uint32_t* rows, int n, Pass pass, std::u
   EEGSWEEP_CUDNN_CHECK(cudnnRNNBackwardData_v8(
       cudnn, rnn, d_seq_lengths_.data(), setup_.y_desc.get(), d_y_.data(), d_dy_.data(),
       setup_.x_desc.get(), d_dx_.data(), setup_.h_desc.get(), nullptr, nullptr, nullptr,
-      setup_.h_desc.get(), nullptr, nullptr, nullptr, d_weight_space_.bytes(),
+      setup_.h_desc.get(), nullptr, nullptr, nullptr, weight_space_bytes_,
       d_weight_space_.data(), d_workspace_.bytes(), d_workspace_.data(), d_reserve_.bytes(),
       d_reserve_.data()));
   EEGSWEEP_CUDNN_CHECK(cudnnRNNBackwardWeights_v8(
       cudnn, rnn, CUDNN_WGRAD_MODE_ADD, d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(),
-      setup_.h_desc.get(), nullptr, setup_.y_desc.get(), d_y_.data(), d_dweight_space_.bytes(),
+      setup_.h_desc.get(), nullptr, setup_.y_desc.get(), d_y_.data(), weight_space_bytes_,
       d_dweight_space_.data(), d_workspace_.bytes(), d_workspace_.data(), d_reserve_.bytes(),
       d_reserve_.data()));
 }

@@ -106,6 +106,7 @@ class CudnnTrainer final : public Trainer {
   RowList train_rows_;
   ParameterLayout layout_;
   RnnAlgorithm algorithm_ = RnnAlgorithm::standard;
+  std::size_t weight_space_bytes_ = 0;  // cuDNN's size for algorithm_ (≤ the buffer's)
   long step_ = 0;  // Adam steps taken
   RowList order_;  // this epoch's order, kept alive while its upload may be in flight
 
