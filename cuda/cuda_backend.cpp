@@ -201,6 +201,7 @@ class CudnnBackend final : public Backend {
       return std::make_unique<CudnnTrainer>(state_, std::move(owned), data, model, train, fold, key);
     });
     trainer->arm_ticket(state_, device);
+    if (!known) state_->cache_algorithm(key, trainer->algorithm());
     return trainer;
   }
 

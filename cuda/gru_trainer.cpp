@@ -255,7 +255,6 @@ void CudnnTrainer::choose_algorithm(const std::string& shape_key) {
     try {
       set_algorithm(algorithm);
       probe_algorithm();
-      state_->cache_algorithm(shape_key, algorithm);
       return;
     } catch (const CudnnError& e) {
       // A persistent kernel may refuse a shape only when it runs; STANDARD must work.

@@ -73,6 +73,9 @@ class CudnnTrainer final : public Trainer {
   void arm_ticket(std::shared_ptr<BackendState> state, int device) {
     ticket_.arm(std::move(state), device);
   }
+  // The algorithm the constructor chose (the backend caches it per shape; the constructor runs
+  // under the admission lock, so it must not take that lock again itself).
+  RnnAlgorithm algorithm() const { return algorithm_; }
 
   double train_epoch(int epoch) override;
   Evaluation evaluate(const RowList& rows) override;
