@@ -20,6 +20,39 @@
 #endif
 
 namespace eegsweep {
+namespace {
+
+// Dot products with 16 independent partial sums: GCC does not reorder a float reduction on its
+// own (no -ffast-math), but it does vectorise this lane-wise form.
+constexpr std::size_t lanes = 16;
+
+inline float sum_lanes(const float* part) {
+  float total = 0;
+  for (std::size_t k = 0; k < lanes; ++k) total += part[k];
+  return total;
+}
+
+inline float dot(const float* a, const float* b, std::size_t n) {
+  float part[lanes] = {};
+  std::size_t j = 0;
+  for (; j + lanes <= n; j += lanes) {
+    for (std::size_t k = 0; k < lanes; ++k) part[k] += a[j + k] * b[j + k];
+  }
+  for (std::size_t k = 0; j + k < n; ++k) part[k] += a[j + k] * b[j + k];
+  return sum_lanes(part);
+}
+
+inline float dot3(const float* a, const float* s, const float* b, std::size_t n) {
+  float part[lanes] = {};
+  std::size_t j = 0;
+  for (; j + lanes <= n; j += lanes) {
+    for (std::size_t k = 0; k < lanes; ++k) part[k] += a[j + k] * s[j + k] * b[j + k];
+  }
+  for (std::size_t k = 0; j + k < n; ++k) part[k] += a[j + k] * s[j + k] * b[j + k];
+  return sum_lanes(part);
+}
+
+}  // namespace
 
 void head_dropout_scale(const HeadShape& s, std::uint64_t key, float rate, float* scale) {
   const float kept = 1.0f / (1.0f - rate);
@@ -57,13 +90,7 @@ void head_forward(const HeadShape& s, const float* y, const float* scale, const 
         const float* sb = scale ? scale + (static_cast<std::size_t>(t) * B + b) * H : nullptr;
         for (int c = 0; c < C; ++c) {
           const float* w = wd + c * D + t * H;
-          float dot = 0;
-          if (sb) {
-            for (std::size_t j = 0; j < H; ++j) dot += yb[j] * sb[j] * w[j];
-          } else {
-            for (std::size_t j = 0; j < H; ++j) dot += yb[j] * w[j];
-          }
-          acc[static_cast<std::size_t>(b) * C + c] += dot;
+          acc[static_cast<std::size_t>(b) * C + c] += sb ? dot3(yb, sb, w, H) : dot(yb, w, H);
         }
       }
     }
@@ -89,9 +116,7 @@ void head_forward(const HeadShape& s, const float* y, const float* scale, const 
   }
   for (int b = 0; b < B; ++b) {
     for (int c = 0; c < C; ++c) {
-      float dot = 0;
-      for (std::size_t j = 0; j < H; ++j) dot += a[b * H + j] * wd[c * H + j];
-      logits[b * C + c] = dot + bd[c];
+      logits[b * C + c] = dot(a + b * H, wd + c * H, H) + bd[c];
     }
   }
 }

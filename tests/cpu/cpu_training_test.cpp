@@ -265,6 +265,36 @@ TEST(CpuBackend, TrainerUsesOneOpenMpThread) {
             std::string::npos);
 }
 
+// The scheduler trains several units at once: trainers on their own threads compute exactly what
+// they compute alone.
+TEST(CpuBackend, ConcurrentTrainersMatchSequentialOnes) {
+  auto data = test::random_dataset(60, 12, 3, 41);
+  FoldData fold;
+  fold.train_rows = test::all_rows(45);
+  for (RowIndex r = 45; r < 60; ++r) fold.val_rows.push_back(r);
+  fold.standardizer = test::standardizer_of(*data, fold.train_rows);
+  auto backend = make_cpu_backend(2);
+  backend->set_dataset(data);
+  auto train_one = [&](std::uint64_t seed, Head head) {
+    TrainConfig train;
+    train.seed = seed;
+    train.batch_size = 10;
+    train.dropout = 0.2;
+    auto trainer = backend->create_trainer(small_model(head), train, fold);
+    for (int epoch = 0; epoch < 2; ++epoch) trainer->train_epoch(epoch);
+    return weights_hash(trainer->weights()) + "/" + std::to_string(trainer->evaluate(fold.val_rows).loss);
+  };
+  const std::string alone_a = train_one(1, Head::flatten), alone_b = train_one(2, Head::mean);
+  std::string together_a, together_b;
+  std::thread ta([&] { together_a = train_one(1, Head::flatten); });
+  std::thread tb([&] { together_b = train_one(2, Head::mean); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(together_a, alone_a);
+  EXPECT_EQ(together_b, alone_b);
+  EXPECT_NE(alone_a, alone_b);
+}
+
 TEST(TrainingRules, EpochOrderIsASeededPermutation) {
   RowList rows;
   for (RowIndex r = 100; r < 164; ++r) rows.push_back(r);
