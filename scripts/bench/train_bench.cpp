@@ -1,7 +1,10 @@
 // Training throughput of the CPU backend on one thread: minibatches of forward + backward +
 // Adam through CpuTrainer::train_epoch, on random data of a fixed shape.
 //
-//   build/bench/train_bench [--shape classic|short|all] [--batches N]
+//   build/bench/train_bench [--shape classic|short|all] [--batches N] [--ceiling]
+//
+// --ceiling also times oneDNN's plain sgemm at the GRU's per-step shapes (B × H)·(H × 3H) and
+// (B × 3H)·(3H × H), hot in cache, one thread: what one core can do on this work at best.
 //
 // One line per shape, key=value, for scripts/bench/run_train_bench.sh. FLOP count (GRU only,
 // the head is < 1 % of it): a layer's forward is two GEMMs per step, input (B × I)·(I × 3H) and
@@ -10,6 +13,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +21,9 @@
 #include <string>
 #include <vector>
 
+#include <oneapi/dnnl/dnnl.h>
+
+#include "engine/cpu/openmp_threads.h"
 #include "engine/data/random.h"
 #include "engine/data/standardize.h"
 #include "engine/model/backend.h"
@@ -48,6 +55,25 @@ double gru_flop_per_sample(const BenchShape& s) {
     flop += 18.0 * s.timesteps * s.hidden * (in + s.hidden);
   }
   return flop;
+}
+
+double sgemm_gflops(int m, int n, int k) {
+  std::vector<float> a(static_cast<std::size_t>(m) * k, 0.5f), b(static_cast<std::size_t>(k) * n, 0.25f),
+      c(static_cast<std::size_t>(m) * n, 0.0f);
+  const double flop = 2.0 * m * n * k;
+  const int reps = static_cast<int>(std::max(10.0, 2e10 / flop));  // ~0.2 s
+  dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
+  const double start = thread_cpu_seconds();
+  for (int r = 0; r < reps; ++r) dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 1.0f, c.data(), n);
+  return flop * reps / (thread_cpu_seconds() - start) * 1e-9;
+}
+
+void run_ceiling(const BenchShape& s) {
+  set_openmp_threads(1);
+  const int g = 3 * s.hidden;
+  std::printf("ceiling=%s sgemm_fwd_step_gflops=%.1f sgemm_bwd_step_gflops=%.1f\n", s.name,
+              sgemm_gflops(s.batch, g, s.hidden), sgemm_gflops(s.batch, s.hidden, g));
+  std::fflush(stdout);
 }
 
 void run(const BenchShape& s) {
@@ -107,14 +133,17 @@ void run(const BenchShape& s) {
 int main(int argc, char** argv) {
   std::string which = "all";
   int batches = 0;
+  bool ceiling = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--shape" && i + 1 < argc) {
       which = argv[++i];
     } else if (arg == "--batches" && i + 1 < argc) {
       batches = std::stoi(argv[++i]);
+    } else if (arg == "--ceiling") {
+      ceiling = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--shape classic|short|all] [--batches N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--shape classic|short|all] [--batches N] [--ceiling]\n", argv[0]);
       return 2;
     }
   }
@@ -127,6 +156,7 @@ int main(int argc, char** argv) {
     if (which != "all" && which != s.name) continue;
     if (batches > 0) s.batches = batches;
     run(s);
+    if (ceiling) run_ceiling(s);
     any = true;
   }
   if (!any) {
