@@ -1,0 +1,73 @@
+#pragma once
+// Runs the built `sweep` binary as a child process (the way a user does) and captures its output.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace eegsweep::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // 128 + signal when killed by a signal
+  std::string out, err;
+};
+
+class Child {
+ public:
+  // Starts `sweep args…` in `cwd`, stdout/stderr to files in that directory.
+  Child(const std::vector<std::string>& args, const std::string& cwd, const std::string& tag)
+      : out_path_(cwd + "/" + tag + ".out"), err_path_(cwd + "/" + tag + ".err") {
+    pid_ = fork();
+    if (pid_ == 0) {
+      if (chdir(cwd.c_str()) != 0) _exit(126);
+      const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, 1);
+      dup2(err, 2);
+      std::vector<char*> argv;
+      std::string binary = EEGSWEEP_SWEEP_BINARY;
+      argv.push_back(binary.data());
+      std::vector<std::string> copy = args;
+      for (auto& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  ProcessResult wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    ProcessResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out_path_);
+    r.err = slurp(err_path_);
+    return r;
+  }
+  static std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_path_, err_path_;
+};
+
+inline ProcessResult run_sweep_command(const std::vector<std::string>& args, const std::string& cwd,
+                                       const std::string& tag = "cmd") {
+  Child child(args, cwd, tag);
+  return child.wait();
+}
+
+}  // namespace eegsweep::testing

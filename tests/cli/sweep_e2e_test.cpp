@@ -1,0 +1,229 @@
+// End to end through the built binary: a small sweep checked with plain SQL, interrupt and
+// resume, reproduce, two processes on one database, and bad sweep files.
+#include <gtest/gtest.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "cli/process.h"
+
+namespace eegsweep {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Child;
+using testing::run_sweep_command;
+
+class SweepEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/eegsweep-e2e-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // A sweep of `trials` (2 × trials/2 grid) on synthetic data.
+  static std::string sweep_text(const std::string& name, int epochs, const std::string& hidden,
+                                int patience = 2) {
+    return "name: " + name + R"(
+method: grid
+metric: {name: accuracy, goal: maximize}
+data:
+  format: synthetic
+  synthetic: {rows: 240, features: 32, classes: 3, noise: 0.8, seed: 3}
+test_split: 0.2
+cv: {folds: 3}
+seed: 11
+device: cpu
+parameters:
+  hidden_size: {values: )" + hidden + R"(}
+  learning_rate: {values: [0.01, 0.003]}
+  timesteps: {value: 16}
+  epochs: {value: )" + std::to_string(epochs) + R"(}
+  patience: {value: )" + std::to_string(patience) + R"(}
+  batch_size: {value: 32}
+)";
+  }
+
+  static long long count(SQLite::Database& db, const std::string& sql) {
+    return db.execAndGet(sql).getInt64();
+  }
+
+  std::string dir_;
+};
+
+TEST_F(SweepEndToEnd, SmallSweepStoresEverythingAndReproduces) {
+  write("tiny.yaml", sweep_text("tiny", 4, "[8, 16]"));
+  const auto run = run_sweep_command({"run", "tiny.yaml"}, dir_, "run");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(fs::exists(dir_ + "/results/tiny.db")) << run.err;
+
+  {
+    SQLite::Database db(dir_ + "/results/tiny.db");
+    EXPECT_EQ(count(db, "select count(*) from sweeps"), 1);
+    EXPECT_EQ(count(db, "select count(*) from trials"), 4);
+    EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 4);
+    EXPECT_EQ(count(db, "select count(*) from folds"), 12);
+    EXPECT_EQ(count(db, "select count(*) from trial_params where name = 'hidden_size'"), 4);
+    EXPECT_EQ(count(db, "select count(*) from trials where cv_mean is null"), 0);
+    // Every fold's confusion matrix counts exactly its validation rows.
+    EXPECT_EQ(count(db, "select count(*) from folds f where f.val_rows != (select sum(c.count) from "
+                        "confusion c where c.trial_id = f.trial_id and c.fold = f.fold)"),
+              0);
+    // Folds of one trial partition the 192 non-test rows (240 − 20 % held out).
+    EXPECT_EQ(count(db, "select count(*) from (select trial_id, sum(val_rows) s from folds group by "
+                        "trial_id) where s != 192"),
+              0);
+    EXPECT_GE(count(db, "select count(*) from epochs"), 12);
+    EXPECT_EQ(count(db, "select count(*) from final_runs where kind = 'final'"), 1);
+    EXPECT_EQ(count(db, "select sum(count) from confusion where final_run_id is not null"), 48);
+    EXPECT_EQ(count(db, "select count(*) from leaderboard"), 4);
+  }
+
+  const auto results = run_sweep_command({"results"}, dir_, "results");
+  ASSERT_EQ(results.exit_code, 0) << results.err;
+  EXPECT_NE(results.out.find("accuracy (mean ± std)"), std::string::npos) << results.out;
+  EXPECT_NE(results.out.find("hidden_size"), std::string::npos) << results.out;
+
+  const auto show = run_sweep_command({"show", "1", "--db", "results/tiny.db"}, dir_, "show");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("class0"), std::string::npos) << "confusion labelled with class names";
+
+  const auto csv = run_sweep_command({"results", "--format", "csv"}, dir_, "csv");
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 5) << csv.out;
+
+  const auto reproduce = run_sweep_command({"reproduce", "--best"}, dir_, "reproduce");
+  EXPECT_EQ(reproduce.exit_code, 0) << reproduce.out << reproduce.err;
+  EXPECT_NE(reproduce.out.find("identical"), std::string::npos) << reproduce.out;
+
+  // Running the finished sweep again trains nothing.
+  const auto again = run_sweep_command({"run", "tiny.yaml"}, dir_, "again");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  SQLite::Database db(dir_ + "/results/tiny.db");
+  EXPECT_EQ(count(db, "select count(*) from folds"), 12);
+  EXPECT_EQ(count(db, "select count(*) from final_runs where kind = 'final'"), 1);
+}
+
+TEST_F(SweepEndToEnd, InterruptThenResumeLosesNothingAndRepeatsNothing) {
+  write("long.yaml", sweep_text("long", 40, "[8, 12, 16, 20]", 0));
+  const std::string db_path = dir_ + "/results/long.db";
+  Child child({"run", "long.yaml"}, dir_, "first");
+  // Wait until some folds are stored, then Ctrl-C.
+  long long stored = 0;
+  for (int i = 0; i < 1200 && stored < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(db_path)) continue;
+    try {
+      SQLite::Database db(db_path);
+      stored = count(db, "select count(*) from folds");
+    } catch (const std::exception&) {
+    }
+  }
+  ASSERT_GE(stored, 2) << "the sweep stored no fold within a minute";
+  child.signal(SIGINT);
+  const auto first = child.wait();
+  ASSERT_EQ(first.exit_code, 130) << "the sweep finished before it could be interrupted\n" << first.err;
+  EXPECT_NE(first.err.find("to resume"), std::string::npos) << first.err;
+
+  std::vector<std::tuple<std::int64_t, int, double>> before;
+  {
+    SQLite::Database db(db_path);
+    EXPECT_EQ(count(db, "select count(*) from trials where status = 'running'"), 0);
+    SQLite::Statement q(db, "select trial_id, fold, accuracy from folds order by trial_id, fold");
+    while (q.executeStep()) before.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt(), q.getColumn(2).getDouble());
+  }
+  ASSERT_LT(before.size(), 24u);
+
+  const auto second = run_sweep_command({"run", "long.yaml"}, dir_, "second");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  SQLite::Database db(db_path);
+  EXPECT_EQ(count(db, "select count(*) from sweeps"), 1);
+  EXPECT_EQ(count(db, "select count(*) from trials"), 8);
+  EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 8);
+  EXPECT_EQ(count(db, "select count(*) from folds"), 24);
+  EXPECT_EQ(count(db, "select count(*) from (select distinct trial_id, fold from folds)"), 24);
+  // Folds stored before the interrupt are still there, untouched.
+  for (const auto& [trial, fold, accuracy] : before) {
+    SQLite::Statement q(db, "select accuracy from folds where trial_id = ? and fold = ?");
+    q.bind(1, static_cast<int64_t>(trial));
+    q.bind(2, fold);
+    ASSERT_TRUE(q.executeStep());
+    EXPECT_EQ(q.getColumn(0).getDouble(), accuracy);
+  }
+}
+
+TEST_F(SweepEndToEnd, TwoProcessesShareOneDatabase) {
+  write("shared.yaml", sweep_text("shared", 20, "[8, 12, 16]", 0));
+  Child a({"run", "shared.yaml", "-j", "1"}, dir_, "a");
+  Child b({"run", "shared.yaml", "-j", "1"}, dir_, "b");
+  const auto ra = a.wait();
+  const auto rb = b.wait();
+  EXPECT_EQ(ra.exit_code, 0) << ra.err;
+  EXPECT_EQ(rb.exit_code, 0) << rb.err;
+  EXPECT_EQ(ra.err.find("locked"), std::string::npos) << ra.err;
+  EXPECT_EQ(rb.err.find("locked"), std::string::npos) << rb.err;
+  // Each trial was trained by exactly one of the two processes.
+  for (int trial = 1; trial <= 6; ++trial) {
+    const std::regex done("trial " + std::to_string(trial) + " completed");
+    const auto times = std::distance(std::sregex_iterator(ra.err.begin(), ra.err.end(), done), {}) +
+                       std::distance(std::sregex_iterator(rb.err.begin(), rb.err.end(), done), {});
+    EXPECT_EQ(times, 1) << "trial " << trial << "\n" << ra.err << "\n" << rb.err;
+  }
+  SQLite::Database db(dir_ + "/results/shared.db");
+  EXPECT_EQ(count(db, "select count(*) from sweeps"), 1);
+  EXPECT_EQ(count(db, "select count(*) from trials"), 6);
+  EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 6);
+  EXPECT_EQ(count(db, "select count(*) from folds"), 18);
+}
+
+TEST_F(SweepEndToEnd, BadSweepFilesNameFileLineAndKey) {
+  struct Case {
+    std::string text, expected;
+  };
+  const std::vector<Case> cases = {
+      {"name: bad\nparameters:\n  learning_rat: {value: 0.1}\n", "bad.yaml:3:"},
+      {"name: bad\nparameters:\n  hidden_size: {values: [16, abc]}\n", "bad.yaml:3:"},
+      {"name: bad\nparameters:\n  dropout: {value: 3}\n", "bad.yaml:3:"},
+      {"name: bad\nmethod: bayes\n", "bad.yaml:2:"},
+      {"name: bad\nparameters: [oops\n", "bad.yaml:"},
+  };
+  for (const auto& c : cases) {
+    write("bad.yaml", c.text);
+    const auto r = run_sweep_command({"validate", "bad.yaml"}, dir_, "bad");
+    EXPECT_EQ(r.exit_code, 65) << c.text << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << "for:\n" << c.text << "got: " << r.err;
+  }
+  write("typo.yaml", "name: bad\nparameters:\n  learning_rat: {value: 0.1}\n");
+  const auto typo = run_sweep_command({"run", "typo.yaml"}, dir_, "typo");
+  EXPECT_EQ(typo.exit_code, 65);
+  EXPECT_NE(typo.err.find("learning_rate"), std::string::npos) << "suggests the right key: " << typo.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/results/bad.db")) << "nothing ran";
+}
+
+TEST_F(SweepEndToEnd, MissingDataFileSaysWhereToPutIt) {
+  write("emo.yaml", "name: emo\ndata: {format: csv, path: data/emotions.csv}\n");
+  const auto r = run_sweep_command({"run", "emo.yaml"}, dir_, "emo");
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find("emotions.csv"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kaggle"), std::string::npos) << r.err;
+}
+
+TEST_F(SweepEndToEnd, ValidateListsTrialsWithoutTraining) {
+  write("tiny.yaml", sweep_text("tiny", 4, "[8, 16]"));
+  const auto r = run_sweep_command({"validate", "tiny.yaml", "--set", "cv.folds=4"}, dir_, "validate");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 trials × 4 folds"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir_ + "/results"));
+}
+
+}  // namespace
+}  // namespace eegsweep

@@ -1,0 +1,133 @@
+// The sweep-wide plan: splits never leak test rows into folds, seeds are stable, trial
+// parameters become the right model and training settings.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <unistd.h>
+
+#include "engine/sched/final_run.h"
+#include "engine/sched/scheduler.h"
+#include "engine/sched/sweep_plan.h"
+
+namespace eegsweep {
+namespace {
+
+SweepSpec synthetic_spec() {
+  return parse_sweep(R"(
+name: plan
+data:
+  format: synthetic
+  synthetic: {rows: 300, features: 24, classes: 3, noise: 1.0, seed: 5}
+test_split: 0.2
+cv: {folds: 4}
+seed: 9
+parameters:
+  hidden_size: {values: [8, 16]}
+  timesteps: {value: 6}
+)",
+                     "/tmp/plan.yaml");
+}
+
+TEST(SweepPlan, TestRowsNeverEnterAnyFold) {
+  const SweepSpec spec = synthetic_spec();
+  const SweepPlan plan = plan_sweep(spec, load_dataset(spec));
+  EXPECT_EQ(plan.holdout.test.size(), 60u);
+  const std::set<RowIndex> test(plan.holdout.test.begin(), plan.holdout.test.end());
+  ASSERT_EQ(plan.folds.size(), 4u);
+  std::multiset<RowIndex> validated;
+  for (const auto& fold : plan.folds) {
+    for (RowIndex r : fold.train) EXPECT_EQ(test.count(r), 0u);
+    for (RowIndex r : fold.val) EXPECT_EQ(test.count(r), 0u);
+    validated.insert(fold.val.begin(), fold.val.end());
+  }
+  EXPECT_EQ(validated.size(), 240u);
+  EXPECT_EQ(std::set<RowIndex>(validated.begin(), validated.end()).size(), 240u);
+}
+
+TEST(SweepPlan, SameSpecSamePlan) {
+  const SweepSpec spec = synthetic_spec();
+  const SweepPlan a = plan_sweep(spec, load_dataset(spec));
+  const SweepPlan b = plan_sweep(spec, load_dataset(spec));
+  EXPECT_EQ(a.holdout.test, b.holdout.test);
+  for (std::size_t f = 0; f < a.folds.size(); ++f) EXPECT_EQ(a.folds[f].val, b.folds[f].val);
+}
+
+TEST(SweepPlan, FoldStandardizationUsesOnlyTrainingRows) {
+  const SweepSpec spec = synthetic_spec();
+  const SweepPlan plan = plan_sweep(spec, load_dataset(spec));
+  const FoldData fold = fold_data(spec, plan, 1);
+  const Standardizer expected = Standardizer::fit(*plan.data, plan.folds[1].train);
+  EXPECT_EQ(fold.standardizer.mean, expected.mean);
+  EXPECT_EQ(fold.standardizer.inv_std, expected.inv_std);
+  const FoldData final_fold = final_data(spec, plan);
+  EXPECT_EQ(final_fold.train_rows, plan.holdout.train);
+  EXPECT_EQ(final_fold.val_rows, plan.holdout.test);
+}
+
+TEST(SweepPlan, TrialSetupShapesTheSequence) {
+  const SweepSpec spec = synthetic_spec();
+  const auto data = load_dataset(spec);
+  TrialParams params;
+  params.timesteps = 6;
+  params.hidden_size = 16;
+  params.head = "flatten";
+  const TrialSetup setup = trial_setup(spec, params, *data, 77);
+  EXPECT_EQ(setup.model.timesteps, 6);
+  EXPECT_EQ(setup.model.input_size, 4);
+  EXPECT_EQ(setup.model.num_classes, 3);
+  EXPECT_EQ(setup.model.head, Head::flatten);
+  EXPECT_EQ(setup.train.seed, 77u);
+  params.timesteps = 0;
+  EXPECT_EQ(trial_setup(spec, params, *data, 1).model.timesteps, 24);
+  params.timesteps = 7;
+  EXPECT_THROW(trial_setup(spec, params, *data, 1), DataError);
+}
+
+TEST(SweepPlan, SeedsDependOnSweepSeedAndParametersOnly) {
+  SweepSpec spec = synthetic_spec();
+  const auto a = trial_seed(spec, "abc");
+  EXPECT_EQ(a, trial_seed(spec, "abc"));
+  EXPECT_NE(a, trial_seed(spec, "abd"));
+  EXPECT_NE(fold_seed(a, 0), fold_seed(a, 1));
+  EXPECT_NE(final_seed(a), fold_seed(a, 0));
+  spec.seed = 10;
+  EXPECT_NE(a, trial_seed(spec, "abc"));
+}
+
+TEST(FinalRun, EpochsAreTheLowerMedianOfBestEpochs) {
+  std::vector<FoldRecord> folds(4);
+  const int best[] = {7, 2, 9, 4};  // 0-based → 8, 3, 10, 5 epochs
+  for (int i = 0; i < 4; ++i) folds[i].best_epoch = best[i];
+  EXPECT_EQ(final_epochs(folds), 5);
+  folds.pop_back();
+  EXPECT_EQ(final_epochs(folds), 8);
+  EXPECT_THROW(final_epochs({}), std::runtime_error);
+}
+
+TEST(FinalRun, StoredParametersRoundTrip) {
+  const SweepSpec spec = synthetic_spec();
+  for (const Trial& trial : expand_trials(spec)) {
+    const TrialParams p = trial_params_from_json(trial.params_json);
+    EXPECT_EQ(p.hidden_size, trial.params.hidden_size);
+    EXPECT_EQ(p.timesteps, trial.params.timesteps);
+    EXPECT_EQ(p.learning_rate, trial.params.learning_rate);
+    EXPECT_EQ(p.head, trial.params.head);
+  }
+  EXPECT_THROW(trial_params_from_json(R"({"hiden_size": 3})"), std::runtime_error);
+}
+
+TEST(Scheduler, DatabasePathAndOwners) {
+  SweepSpec spec = synthetic_spec();
+  EXPECT_EQ(results_database_path(spec), "results/plan.db");
+  spec.results_path = "/tmp/x.db";
+  EXPECT_EQ(results_database_path(spec), "/tmp/x.db");
+  EXPECT_TRUE(owner_is_alive(this_process_owner()));
+  const std::string me = this_process_owner();
+  const std::string host = me.substr(0, me.rfind(':'));
+  EXPECT_FALSE(owner_is_alive(host + ":999999999"));
+  EXPECT_TRUE(owner_is_alive("some-other-host:1"));
+}
+
+}  // namespace
+}  // namespace eegsweep
