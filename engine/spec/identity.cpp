@@ -63,7 +63,8 @@ std::string SweepSpec::identity_hash() const {
                           {"notch", m.notch_hz},
                           {"window", m.window_seconds},
                           {"hop", m.hop_seconds},
-                          {"resample", m.resample_samples}};
+                          {"resample", m.resample_samples},
+                          {"max_gap", m.max_gap_seconds}};
   }
   id["test_split"] = test_split;
   id["cv"] = {{"folds", cv.folds}, {"stratified", cv.stratified}, {"group_by", cv.group_by}};

@@ -127,7 +127,7 @@ void read_synthetic(const SpecNode& node, SyntheticSpec& s) {
 void read_muse(const SpecNode& node, MuseOptions& o) {
   const MapReader m(node, "data.muse",
                     {"channels", "filename_pattern", "filter", "bandpass", "bandpass_order", "notch",
-                     "window", "hop", "resample"});
+                     "window", "hop", "resample", "max_gap"});
   if (const SpecNode* v = m.get("channels")) o.channels = read_string_list(*v, m.path_of("channels"));
   if (const SpecNode* v = m.get("filename_pattern")) {
     o.filename_pattern = read_string(*v, m.path_of("filename_pattern"));
@@ -153,6 +153,8 @@ void read_muse(const SpecNode& node, MuseOptions& o) {
   if (const SpecNode* v = m.get("hop")) o.hop_seconds = read_double(*v, m.path_of("hop"), 1e-3, 1e5);
   if (const SpecNode* v = m.get("resample"))
     o.resample_samples = static_cast<int>(read_int(*v, m.path_of("resample"), 1, 1000000));
+  if (const SpecNode* v = m.get("max_gap"))
+    o.max_gap_seconds = read_double(*v, m.path_of("max_gap"), 1e-3, 1e5);
 }
 
 // A key that only makes sense for some formats is an error with the others, not ignored.
