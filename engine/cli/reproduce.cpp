@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "engine/cli/cli_common.h"
 #include "engine/sched/backend_choice.h"
 #include "engine/sched/final_run.h"
@@ -19,6 +21,8 @@ bool same_result(const FinalRunRecord& a, const FinalRunRecord& b) {
 }
 
 bool on_cpu(const std::string& device) { return device.rfind("cpu", 0) == 0; }
+
+constexpr double kCrossDeviceTolerance = 0.02;  // test accuracy, absolute
 
 }  // namespace
 
@@ -106,10 +110,14 @@ Verb add_reproduce_verb(CLI::App& app) {
       std::printf("\nDIFFERENT: the CPU backend must reproduce its own results exactly\n");
       return static_cast<int>(exit_mismatch);
     }
-    std::printf("\ndiffers within floating-point tolerance across devices (%s vs %s): accuracy "
-                "difference %.4f\n", recorded->device.c_str(), reproduced.device.c_str(),
-                reproduced.test.accuracy - recorded->test.accuracy);
-    return static_cast<int>(exit_ok);
+    // Across devices (GPU vs CPU, or two GPU models) float rounding differs, so training paths
+    // drift apart; the test score must still agree within kCrossDeviceTolerance.
+    const double difference = std::abs(reproduced.test.accuracy - recorded->test.accuracy);
+    const bool close = difference <= kCrossDeviceTolerance;
+    std::printf("\n%s: recorded on %s, reproduced on %s; test accuracy differs by %.4f (tolerance "
+                "across devices %.2f)\n", close ? "close" : "DIFFERENT", recorded->device.c_str(),
+                reproduced.device.c_str(), difference, kCrossDeviceTolerance);
+    return static_cast<int>(close ? exit_ok : exit_mismatch);
   };
   return verb;
 }
