@@ -209,6 +209,37 @@ TEST_F(SweepEndToEnd, BadSweepFilesNameFileLineAndKey) {
   EXPECT_FALSE(fs::exists(dir_ + "/results/bad.db")) << "nothing ran";
 }
 
+TEST_F(SweepEndToEnd, FailedTrialsAreRecordedAndTheSweepGoesOn) {
+  // 32 features cannot be read as 7 steps: those trials fail, the others complete.
+  std::string text = sweep_text("failing", 3, "[8]");
+  text.replace(text.find("timesteps: {value: 16}"), 22, "timesteps: {values: [16, 7]}");
+  write("failing.yaml", text);
+  const auto r = run_sweep_command({"run", "failing.yaml"}, dir_, "failing");
+  EXPECT_EQ(r.exit_code, 2) << "the exit status counts the failed trials\n" << r.err;
+  SQLite::Database db(dir_ + "/results/failing.db");
+  EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 2);
+  EXPECT_EQ(count(db, "select count(*) from trials where status = 'failed' and error like '%7%'"), 2);
+  EXPECT_EQ(count(db, "select count(*) from final_runs"), 1) << "the best completed trial is still scored";
+  const auto results = run_sweep_command({"results"}, dir_, "results");
+  EXPECT_NE(results.out.find("failed"), std::string::npos) << results.out;
+}
+
+TEST_F(SweepEndToEnd, FreshStartsANewSweepBesideTheOld) {
+  write("tiny.yaml", sweep_text("tiny", 2, "[8]"));
+  ASSERT_EQ(run_sweep_command({"run", "tiny.yaml"}, dir_, "one").exit_code, 0);
+  const auto fresh = run_sweep_command({"run", "tiny.yaml", "--fresh"}, dir_, "two");
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  SQLite::Database db(dir_ + "/results/tiny.db");
+  EXPECT_EQ(count(db, "select count(*) from sweeps"), 2);
+  EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 4);
+  // Same seed, same data: the fresh sweep reproduces the first one's fold metrics exactly.
+  EXPECT_EQ(count(db, "select count(*) from folds f1 join trials t1 on t1.id = f1.trial_id "
+                      "join trials t2 on t2.params_hash = t1.params_hash and t2.sweep_id != t1.sweep_id "
+                      "join folds f2 on f2.trial_id = t2.id and f2.fold = f1.fold "
+                      "where f1.accuracy = f2.accuracy and f1.loss = f2.loss and t1.sweep_id = 1"),
+            6);
+}
+
 TEST_F(SweepEndToEnd, MissingDataFileSaysWhereToPutIt) {
   write("emo.yaml", "name: emo\ndata: {format: csv, path: data/emotions.csv}\n");
   const auto r = run_sweep_command({"run", "emo.yaml"}, dir_, "emo");
