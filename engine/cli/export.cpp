@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 
 #include "engine/cli/cli_common.h"
-#include "engine/cli/leaderboard.h"
 
 namespace eegsweep::cli {
 
@@ -71,30 +71,35 @@ std::string export_json(Store& store, const SweepInfo& sweep) {
 }
 
 std::string export_csv(Store& store, const SweepInfo& sweep) {
-  const auto rows = leaderboard(store, sweep, sweep.metric_name);
-  std::vector<TrialRecord> trials;
-  for (const auto& r : rows) trials.push_back(r.trial);
+  // Fold means of completed trials come from the store's leaderboard view.
+  const QueryResult board = store.leaderboard(sweep.id);
+  std::map<std::string, std::size_t> column;
+  for (std::size_t c = 0; c < board.columns.size(); ++c) column[board.columns[c]] = c;
+  std::map<std::string, const std::vector<SqlValue>*> by_trial;
+  for (const auto& row : board.rows) by_trial[sql_value_text(row[column.at("trial")])] = &row;
+
+  const std::vector<TrialRecord> trials = store.trials(sweep.id);
   std::vector<std::string> params;
   if (!trials.empty()) {
     for (const auto& [name, value] : trials.front().params) params.push_back(name);
   }
   std::vector<std::string> headers = {"trial", "status"};
   headers.insert(headers.end(), params.begin(), params.end());
-  for (const auto& m : metric_names()) {
-    headers.push_back(m + "_mean");
-    headers.push_back(m + "_std");
-  }
+  headers.insert(headers.end(), {"cv_mean", "cv_std"});
+  headers.insert(headers.end(), metric_names().begin(), metric_names().end());
   headers.insert(headers.end(), {"folds", "error"});
   std::vector<std::vector<std::string>> table;
-  for (const auto& r : rows) {
-    std::vector<std::string> row = {std::to_string(r.trial.number), status_name(r.trial.status)};
-    for (const auto& p : params) row.push_back(param_value(r.trial, p));
+  for (const auto& t : trials) {
+    std::vector<std::string> row = {std::to_string(t.number), status_name(t.status)};
+    for (const auto& p : params) row.push_back(param_value(t, p));
+    row.push_back(t.cv_mean ? fmt::format("{:.6g}", *t.cv_mean) : "");
+    row.push_back(t.cv_std ? fmt::format("{:.6g}", *t.cv_std) : "");
+    const auto found = by_trial.find(std::to_string(t.number));
     for (const auto& m : metric_names()) {
-      row.push_back(r.mean.count(m) ? fmt::format("{:.6g}", r.mean.at(m)) : "");
-      row.push_back(r.std.count(m) ? fmt::format("{:.6g}", r.std.at(m)) : "");
+      row.push_back(found == by_trial.end() ? "" : sql_value_text((*found->second)[column.at(m)]));
     }
-    row.push_back(std::to_string(r.folds));
-    row.push_back(r.trial.error);
+    row.push_back(std::to_string(t.folds_done));
+    row.push_back(t.error);
     table.push_back(std::move(row));
   }
   return render_csv(headers, table);

@@ -1,100 +1,138 @@
-// sweep results: the leaderboard — trial, swept parameters, metric mean ± std over folds.
+// sweep results: the leaderboard — trial, swept parameters, metric mean ± std over folds — from
+// the store's `leaderboard` view, filterable with SQL (--where).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "engine/cli/cli_common.h"
-#include "engine/cli/leaderboard.h"
 
 namespace eegsweep::cli {
+
+namespace {
+
+std::string strip_val(const std::string& metric) {
+  return metric.rfind("val_", 0) == 0 ? metric.substr(4) : metric;
+}
+
+nlohmann::json json_value(const SqlValue& v) {
+  if (std::holds_alternative<std::int64_t>(v)) return std::get<std::int64_t>(v);
+  if (std::holds_alternative<double>(v)) return std::get<double>(v);
+  if (std::holds_alternative<std::string>(v)) return std::get<std::string>(v);
+  return nullptr;
+}
+
+std::string number_text(const SqlValue& v) {
+  return std::holds_alternative<double>(v) ? format_metric(std::get<double>(v)) : sql_value_text(v);
+}
+
+}  // namespace
 
 Verb add_results_verb(CLI::App& app) {
   struct Arguments {
     DatabaseChoice db;
     int top = 0;
     std::string sort;
+    std::string where;
     std::string format = "table";
   };
   auto args = std::make_shared<Arguments>();
   Verb verb;
   verb.command = app.add_subcommand("results", "Leaderboard of a sweep, best first");
   add_database_options(*verb.command, args->db);
-  verb.command->add_option("--top", args->top, "show only the N best trials")->check(CLI::PositiveNumber);
-  verb.command->add_option("--sort", args->sort, "metric to rank by (default: the sweep's metric)");
+  verb.command->add_option("--top", args->top, "show only the first N trials")->check(CLI::PositiveNumber);
+  verb.command->add_option("--sort", args->sort,
+                           "column to rank by: a metric (best first) or a parameter (ascending); "
+                           "default: the sweep's metric");
+  verb.command->add_option("--where", args->where,
+                           "SQL filter over the columns, e.g. \"hidden_size >= 32 and accuracy > 0.9\"");
   verb.command->add_option("--format", args->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   verb.run = [args] {
     OpenedSweep opened = open_sweep_for_reading(args->db);
+    Store& store = *opened.store;
     const SweepInfo& sweep = opened.sweep;
-    const std::string sort = args->sort.empty() ? sweep.metric_name : args->sort;
-    std::vector<LeaderboardRow> rows = leaderboard(*opened.store, sweep, sort);
-    if (args->top > 0 && static_cast<int>(rows.size()) > args->top) rows.resize(args->top);
-
-    std::vector<TrialRecord> trials;
-    for (const auto& r : rows) trials.push_back(r.trial);
-    const std::vector<std::string> swept = swept_parameter_names(trials);
-    const std::string metric = sweep.metric_name.rfind("val_", 0) == 0 ? sweep.metric_name.substr(4)
-                                                                       : sweep.metric_name;
-    const std::vector<std::string> others = {"accuracy", "f1_macro", "loss"};
+    LeaderboardQuery query;
+    query.top = args->top;
+    query.where = args->where;
+    if (!args->sort.empty()) {
+      query.sort_by = metric_is_known(args->sort) ? strip_val(args->sort) : args->sort;
+      query.descending = metric_is_known(args->sort) && metric_default_maximize(args->sort);
+    }
+    const QueryResult board = store.leaderboard(sweep.id, query);
+    std::map<std::string, std::size_t> column;
+    for (std::size_t c = 0; c < board.columns.size(); ++c) column[board.columns[c]] = c;
 
     if (args->format == "json") {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& r : rows) {
+      for (const auto& row : board.rows) {
         nlohmann::json j;
-        j["trial"] = r.trial.number;
-        j["status"] = status_name(r.trial.status);
-        j["params"] = nlohmann::json::parse(r.trial.params_json);
-        j["folds"] = r.folds;
-        if (r.trial.cv_mean) j["cv_mean"] = *r.trial.cv_mean;
-        if (r.trial.cv_std) j["cv_std"] = *r.trial.cv_std;
-        for (const auto& [name, value] : r.mean) j["mean"][name] = value;
-        for (const auto& [name, value] : r.std) j["std"][name] = value;
-        if (!r.trial.error.empty()) j["error"] = r.trial.error;
+        for (std::size_t c = 0; c < row.size(); ++c) j[board.columns[c]] = json_value(row[c]);
+        j["params"] = nlohmann::json::parse(sql_value_text(row[column.at("params")]));
         out.push_back(j);
       }
       std::printf("%s\n", out.dump(2).c_str());
       return static_cast<int>(exit_ok);
     }
 
-    std::vector<std::string> headers = {"trial"};
-    headers.insert(headers.end(), swept.begin(), swept.end());
-    headers.push_back(metric + " (mean ± std)");
-    for (const auto& o : others) {
-      if (o != metric) headers.push_back(o);
+    const std::vector<TrialRecord> trials = store.trials(sweep.id);
+    std::vector<std::string> params;  // the parameters that vary, as leaderboard columns
+    for (const auto& name : swept_parameter_names(trials)) {
+      params.push_back(column.count(name) && !column.count("param." + name) ? name : "param." + name);
     }
-    headers.insert(headers.end(), {"folds", "status"});
-    std::vector<std::vector<std::string>> table;
-    for (const auto& r : rows) {
-      std::vector<std::string> row = {std::to_string(r.trial.number)};
-      for (const auto& p : swept) row.push_back(param_value(r.trial, p));
-      const bool has = r.mean.count(metric) > 0;
-      if (args->format == "csv") {
-        row.push_back(has ? format_metric(r.mean.at(metric)) : "");
-      } else {
-        row.push_back(has ? format_metric(r.mean.at(metric)) + " ± " + format_metric(r.std.at(metric)) : "-");
-      }
-      for (const auto& o : others) {
-        if (o != metric) row.push_back(r.mean.count(o) ? format_metric(r.mean.at(o)) : "-");
-      }
-      row.push_back(std::to_string(r.folds));
-      std::string status = status_name(r.trial.status);
-      if (!r.trial.error.empty()) status += ": " + r.trial.error;
-      row.push_back(status);
-      table.push_back(std::move(row));
+    const std::string metric = strip_val(sweep.metric_name);
+    std::vector<std::string> others;
+    for (const char* m : {"accuracy", "f1_macro", "loss"}) {
+      if (m != metric) others.push_back(m);
     }
-    if (args->format == "csv") {
-      headers[1 + swept.size()] = metric + "_mean";
-      headers.insert(headers.begin() + 2 + static_cast<long>(swept.size()), metric + "_std");
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto& r = rows[i];
-        table[i].insert(table[i].begin() + 2 + static_cast<long>(swept.size()),
-                        r.std.count(metric) ? format_metric(r.std.at(metric)) : "");
-      }
-      std::fputs(render_csv(headers, table).c_str(), stdout);
+    const bool csv = args->format == "csv";
+    std::vector<std::string> headers = {"rank", "trial"};
+    for (const auto& p : params) headers.push_back(p.rfind("param.", 0) == 0 ? p.substr(6) : p);
+    if (csv) {
+      headers.insert(headers.end(), {metric + "_mean", metric + "_std"});
     } else {
-      std::printf("sweep '%s' (%s) — %s, %s over %s\n\n", sweep.name.c_str(), sweep.created_at.c_str(),
-                  sweep.device.c_str(), metric.c_str(), opened.store->path().c_str());
-      std::fputs(render_table(headers, table).c_str(), stdout);
+      headers.push_back(metric + " (mean ± std)");
     }
+    headers.insert(headers.end(), others.begin(), others.end());
+    headers.insert(headers.end(), {"folds", "seconds"});
+
+    std::vector<std::vector<std::string>> table;
+    for (const auto& row : board.rows) {
+      auto cell = [&](const std::string& name) { return row[column.at(name)]; };
+      std::vector<std::string> line = {sql_value_text(cell("rank")), sql_value_text(cell("trial"))};
+      for (const auto& p : params) line.push_back(sql_value_text(cell(p)));
+      if (csv) {
+        line.push_back(number_text(cell("cv_mean")));
+        line.push_back(number_text(cell("cv_std")));
+      } else {
+        line.push_back(number_text(cell("cv_mean")) + " ± " + number_text(cell("cv_std")));
+      }
+      for (const auto& o : others) line.push_back(number_text(cell(o)));
+      line.push_back(sql_value_text(cell("folds")));
+      const SqlValue seconds = cell("seconds");
+      line.push_back(std::holds_alternative<double>(seconds)
+                         ? fmt::format("{:.1f}", std::get<double>(seconds))
+                         : sql_value_text(seconds));
+      table.push_back(std::move(line));
+    }
+    if (csv) {
+      std::fputs(render_csv(headers, table).c_str(), stdout);
+      return static_cast<int>(exit_ok);
+    }
+    std::printf("sweep '%s' (%s, %s) — %s over %s, %s\n\n", sweep.name.c_str(),
+                sweep.created_at.c_str(), sweep.device.c_str(), metric.c_str(), store.path().c_str(),
+                query.sort_by.empty() ? "best first" : ("by " + query.sort_by).c_str());
+    std::fputs(render_table(headers, table).c_str(), stdout);
+    // The leaderboard ranks completed trials; say what else there is.
+    int unfinished = 0;
+    for (const auto& t : trials) {
+      if (t.status == TrialStatus::failed) {
+        std::printf("trial %d failed: %s\n", t.number, t.error.c_str());
+      } else if (t.status != TrialStatus::completed) {
+        ++unfinished;
+      }
+    }
+    if (unfinished > 0) std::printf("%d trial(s) not finished yet: `sweep run` resumes them\n", unfinished);
     return static_cast<int>(exit_ok);
   };
   return verb;
