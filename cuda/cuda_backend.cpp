@@ -155,6 +155,11 @@ class CudnnBackend final : public Backend {
       d->y = DeviceBuffer<int>(data->y.size());
       EEGSWEEP_CUDA_CHECK(cudaMemcpy(d->x.data(), data->x.data(), d->x.bytes(), cudaMemcpyHostToDevice));
       EEGSWEEP_CUDA_CHECK(cudaMemcpy(d->y.data(), data->y.data(), d->y.bytes(), cudaMemcpyHostToDevice));
+      // cudaMemcpy from pageable memory returns once the data is staged, before the DMA to the
+      // device has finished, and it runs on the default stream, which the trainers' non-blocking
+      // streams do not wait for: without this a trainer's first gather could read a partly
+      // uploaded dataset.
+      EEGSWEEP_CUDA_CHECK(cudaStreamSynchronize(nullptr));
       uploaded.push_back(std::move(d));
     }
     state_->set_datasets(std::move(uploaded));
