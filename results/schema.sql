@@ -1,6 +1,6 @@
 -- eegsweep results store, schema version 1 (kSchemaVersion in results/store.h).
--- results/schema_sql.h embeds a byte-identical copy (a test compares them): a built binary must
--- not need the source tree.
+-- CMake embeds this text in the binary (schema_sql.h.in → build/generated/results/schema_sql.h):
+-- a built binary does not need the source tree.
 --
 -- Conventions: times are ISO-8601 UTC text; JSON columns are checked with json_valid(); seeds are
 -- unsigned 64-bit values kept as decimal TEXT, because an INTEGER column would turn seeds above
@@ -120,6 +120,8 @@ CREATE TABLE final_runs (
   created_at      TEXT NOT NULL
 );
 CREATE INDEX final_runs_by_trial ON final_runs (trial_id);
+-- A trial has at most one "final" score: two processes finishing a sweep together record it once.
+CREATE UNIQUE INDEX final_runs_one_final ON final_runs (trial_id) WHERE kind = 'final';
 
 -- Confusion matrices as data, every cell (zeros included). A row belongs either to a fold's
 -- validation rows (fold set) or to a final run's test rows (final_run_id set), never both.

@@ -321,9 +321,12 @@ std::int64_t Store::open_sweep(const SweepInfo& info, bool fresh) {
       if (!fresh) {
         SQLite::Statement select(db,
                                  "SELECT id FROM sweeps WHERE name = ? AND identity_hash = ? "
-                                 "ORDER BY id DESC LIMIT 1");
+                                 "AND dataset_hash = ? ORDER BY id DESC LIMIT 1");
         select.bind(1, info.name);
         select.bind(2, info.identity_hash);
+        // The identity covers the data's path; the hash covers its content, so a file replaced
+        // at the same path starts a new sweep instead of mixing scores from both.
+        select.bind(3, info.dataset_hash);
         if (select.executeStep()) return select.getColumn(0).getInt64();
       }
       SQLite::Statement insert(
@@ -565,6 +568,12 @@ std::int64_t Store::record_final_run(const FinalRunRecord& run) {
       if (run.kind != "final" && run.kind != "reproduce") {
         throw StoreError(impl_->path + ": final run kind '" + run.kind +
                          "' is neither 'final' nor 'reproduce'");
+      }
+      if (run.kind == "final") {
+        // Another process may have scored the trial first; the record is the first score.
+        SQLite::Statement existing(db, "SELECT id FROM final_runs WHERE trial_id = ? AND kind = 'final'");
+        existing.bind(1, run.trial_id);
+        if (existing.executeStep()) return existing.getColumn(0).getInt64();
       }
       SQLite::Statement insert(
           db, std::string("INSERT INTO final_runs (trial_id, kind, epochs, loss, accuracy, "

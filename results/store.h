@@ -136,6 +136,7 @@ class Store {
                     std::optional<double> cv_mean, std::optional<double> cv_std);
   // Back to pending (interrupted before finishing); its stored folds stay.
   void release_trial(std::int64_t trial_id);
+  // A "final" run of a trial that already has one is not stored again: returns the existing id.
   std::int64_t record_final_run(const FinalRunRecord& run);
 
   std::vector<TrialRecord> trials(std::int64_t sweep_id);

@@ -27,10 +27,10 @@ struct Connection {
 void begin_immediate(Connection& impl);
 void rollback_quietly(Connection& impl) noexcept;
 
-// Runs fn() inside BEGIN IMMEDIATE … COMMIT (ROLLBACK when it throws).
-template <class Fn>
-auto write_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
-  begin_immediate(impl);
+// Runs fn() between begin(impl) and COMMIT (ROLLBACK when it throws).
+template <class Begin, class Fn>
+auto transaction(Connection& impl, Begin&& begin, Fn&& fn) -> decltype(fn()) {
+  begin(impl);
   try {
     if constexpr (std::is_void_v<decltype(fn())>) {
       fn();
@@ -46,23 +46,16 @@ auto write_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
   }
 }
 
+// A write: BEGIN IMMEDIATE holds the write lock from the start.
+template <class Fn>
+auto write_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
+  return transaction(impl, begin_immediate, std::forward<Fn>(fn));
+}
+
 // A deferred transaction: several SELECTs see one snapshot (WAL readers never block writers).
 template <class Fn>
 auto read_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
-  impl.db->exec("BEGIN");
-  try {
-    if constexpr (std::is_void_v<decltype(fn())>) {
-      fn();
-      impl.db->exec("COMMIT");
-    } else {
-      auto result = fn();
-      impl.db->exec("COMMIT");
-      return result;
-    }
-  } catch (...) {
-    rollback_quietly(impl);
-    throw;
-  }
+  return transaction(impl, [](Connection& c) { c.db->exec("BEGIN"); }, std::forward<Fn>(fn));
 }
 
 // Turns SQLite's exceptions into StoreError naming the file and the operation.

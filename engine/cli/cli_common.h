@@ -16,9 +16,8 @@ namespace eegsweep::cli {
 enum ExitCode : int {
   exit_ok = 0,
   exit_max_failed = 63,
-  exit_usage = 64,       // bad command line (sysexits EX_USAGE)
-  exit_bad_input = 65,   // bad sweep file or data (EX_DATAERR)
-  exit_internal = 70,    // a bug (EX_SOFTWARE)
+  exit_usage = 64,       // bad command line, e.g. an unknown trial or column (sysexits EX_USAGE)
+  exit_bad_input = 65,   // bad sweep file or data, unusable device (EX_DATAERR)
   exit_store = 74,       // results database unusable (EX_IOERR)
   exit_mismatch = 1,     // reproduce: the reproduced score differs
 };

@@ -92,8 +92,8 @@ std::string export_csv(Store& store, const SweepInfo& sweep) {
   for (const auto& t : trials) {
     std::vector<std::string> row = {std::to_string(t.number), status_name(t.status)};
     for (const auto& p : params) row.push_back(param_value(t, p));
-    row.push_back(t.cv_mean ? fmt::format("{:.6g}", *t.cv_mean) : "");
-    row.push_back(t.cv_std ? fmt::format("{:.6g}", *t.cv_std) : "");
+    row.push_back(t.cv_mean ? fmt::format("{}", *t.cv_mean) : "");
+    row.push_back(t.cv_std ? fmt::format("{}", *t.cv_std) : "");
     const auto found = by_trial.find(std::to_string(t.number));
     for (const auto& m : metric_names()) {
       row.push_back(found == by_trial.end() ? "" : sql_value_text((*found->second)[column.at(m)]));

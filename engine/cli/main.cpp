@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   } catch (const DataError& e) {
     std::fprintf(stderr, "sweep: error: %s\n", e.what());
     return cli::exit_bad_input;
+  } catch (const std::invalid_argument& e) {  // a wrong trial number, column or filter
+    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    return cli::exit_usage;
   } catch (const StoreError& e) {
     std::fprintf(stderr, "sweep: error: %s\n", e.what());
     return cli::exit_store;

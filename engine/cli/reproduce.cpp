@@ -51,11 +51,11 @@ Verb add_reproduce_verb(CLI::App& app) {
     const SweepInfo& sweep = opened.sweep;
     const auto trial = args->best ? store.best_trial(sweep.id) : store.trial(sweep.id, args->trial);
     if (!trial) {
-      throw StoreError(store.path() + ": sweep '" + sweep.name + "' has no " +
+      throw std::invalid_argument(store.path() + ": sweep '" + sweep.name + "' has no " +
                        (args->best ? std::string("completed trial") : "trial " + std::to_string(args->trial)));
     }
     if (trial->status != TrialStatus::completed) {
-      throw StoreError(fmt::format("{}: trial {} is {}, not completed", store.path(), trial->number,
+      throw std::invalid_argument(fmt::format("{}: trial {} is {}, not completed", store.path(), trial->number,
                                    status_name(trial->status)));
     }
 

@@ -59,7 +59,14 @@ Verb add_results_verb(CLI::App& app) {
       query.sort_by = metric_is_known(args->sort) ? strip_val(args->sort) : args->sort;
       query.descending = metric_is_known(args->sort) && metric_default_maximize(args->sort);
     }
-    const QueryResult board = store.leaderboard(sweep.id, query);
+    QueryResult board;
+    try {
+      board = store.leaderboard(sweep.id, query);
+    } catch (const StoreError& e) {
+      // With a filter or sort column of the user's, an SQL error is theirs to fix.
+      if (query.where.empty() && query.sort_by.empty()) throw;
+      throw std::invalid_argument(e.what());
+    }
     std::map<std::string, std::size_t> column;
     for (std::size_t c = 0; c < board.columns.size(); ++c) column[board.columns[c]] = c;
 

@@ -76,6 +76,14 @@ Verb add_run_verb(CLI::App& app) {
                    command.c_str());
       return 128 + (stop_signal_number() ? stop_signal_number() : 2);
     }
+    if (!summary.final_run_error.empty()) {
+      std::fprintf(stderr, "the final run failed (%s); `sweep reproduce --best --db %s` retries it\n",
+                   summary.final_run_error.c_str(), summary.db_path.c_str());
+    }
+    if (summary.unfinished > 0) {
+      std::fprintf(stderr, "%d trial(s) are still being trained by another process, or were left "
+                   "unfinished: run the same command again to finish them\n", summary.unfinished);
+    }
     if (summary.failed > 0) {
       std::fprintf(stderr, "%d trial(s) failed: see `sweep results --db %s` and `sweep show N`\n",
                    summary.failed, summary.db_path.c_str());

@@ -23,7 +23,7 @@ Verb add_show_verb(CLI::App& app) {
     const SweepInfo& sweep = opened.sweep;
     const auto trial = store.trial(sweep.id, args->trial);
     if (!trial) {
-      throw StoreError(fmt::format("{}: sweep '{}' has no trial {}", store.path(), sweep.name, args->trial));
+      throw std::invalid_argument(fmt::format("{}: sweep '{}' has no trial {}", store.path(), sweep.name, args->trial));
     }
     std::printf("trial %d of sweep '%s' — %s", trial->number, sweep.name.c_str(), status_name(trial->status));
     if (trial->cv_mean) {

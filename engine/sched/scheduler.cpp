@@ -10,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <new>
@@ -177,13 +178,23 @@ std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds,
   return {mean, std::sqrt(squares / static_cast<double>(folds.size()))};
 }
 
-std::string overrides_json(const SweepSpec& spec) { return nlohmann::json(spec.overrides).dump(); }
+// Recorded so that `reproduce` can re-read the sweep from any working directory: a --set
+// data.path was relative to the directory the sweep ran in, so it is stored resolved.
+std::string overrides_json(const SweepSpec& spec) {
+  std::vector<std::string> overrides;
+  for (const auto& o : spec.overrides) {
+    overrides.push_back(o.rfind("data.path=", 0) == 0
+                            ? "data.path=" + std::filesystem::absolute(spec.data.path).lexically_normal().string()
+                            : o);
+  }
+  return nlohmann::json(overrides).dump();
+}
 
 SweepInfo sweep_info(const SweepSpec& spec, const Dataset& data, const std::string& device) {
   SweepInfo info;
   info.name = spec.name;
   info.description = spec.description;
-  info.spec_path = spec.source_path;
+  info.spec_path = std::filesystem::absolute(spec.source_path).lexically_normal().string();
   info.spec_text = spec.source_text;
   info.identity_hash = spec.identity_hash();
   info.overrides_json = overrides_json(spec);
@@ -395,6 +406,11 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
     summary.final_run = run;
   } catch (const Interrupted&) {
     summary.interrupted = true;
+  } catch (const std::exception& e) {
+    // The sweep's own results are complete and stored; only the test score is missing, and
+    // `sweep reproduce --best` can compute it later.
+    summary.final_run_error = e.what();
+    progress.log("final run failed: " + summary.final_run_error);
   }
   return summary;
 }

@@ -26,6 +26,7 @@ struct RunSummary {
   bool interrupted = false;
   std::optional<TrialRecord> best;
   std::optional<FinalRunRecord> final_run;
+  std::string final_run_error;  // why the final run failed, when it did
 };
 
 // The database a sweep writes: spec.results_path, else results/<name>.db in the working directory.

@@ -152,7 +152,10 @@ std::uint64_t read_uint64(const SpecNode& node, const std::string& path) {
   std::uint64_t value = 0;
   const bool plain = node.kind == SpecNode::Kind::scalar && !node.quoted && !node.text.empty();
   const char* end = node.text.data() + node.text.size();
-  if (!plain || std::from_chars(node.text.data(), end, value).ptr != end)
+  const auto parsed = plain ? std::from_chars(node.text.data(), end, value)
+                            : std::from_chars_result{node.text.data(), std::errc::invalid_argument};
+  // ec catches overflow: from_chars then leaves value 0 with ptr at the end of the digits.
+  if (parsed.ec != std::errc() || parsed.ptr != end)
     wrong_type(node, path, "a non-negative integer", "0 .. 18446744073709551615");
   return value;
 }

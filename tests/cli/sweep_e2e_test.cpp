@@ -134,12 +134,15 @@ TEST_F(SweepEndToEnd, InterruptThenResumeLosesNothingAndRepeatsNothing) {
   ASSERT_EQ(first.exit_code, 130) << "the sweep finished before it could be interrupted\n" << first.err;
   EXPECT_NE(first.err.find("to resume"), std::string::npos) << first.err;
 
-  std::vector<std::tuple<std::int64_t, int, double>> before;
+  // (trial, fold) → rowid: a fold retrained on resume would be deleted and inserted anew.
+  std::vector<std::tuple<std::int64_t, int, std::int64_t>> before;
   {
     SQLite::Database db(db_path);
     EXPECT_EQ(count(db, "select count(*) from trials where status = 'running'"), 0);
-    SQLite::Statement q(db, "select trial_id, fold, accuracy from folds order by trial_id, fold");
-    while (q.executeStep()) before.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt(), q.getColumn(2).getDouble());
+    SQLite::Statement q(db, "select trial_id, fold, rowid from folds order by trial_id, fold");
+    while (q.executeStep()) {
+      before.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt(), q.getColumn(2).getInt64());
+    }
   }
   ASSERT_LT(before.size(), 24u);
 
@@ -151,13 +154,13 @@ TEST_F(SweepEndToEnd, InterruptThenResumeLosesNothingAndRepeatsNothing) {
   EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 8);
   EXPECT_EQ(count(db, "select count(*) from folds"), 24);
   EXPECT_EQ(count(db, "select count(*) from (select distinct trial_id, fold from folds)"), 24);
-  // Folds stored before the interrupt are still there, untouched.
-  for (const auto& [trial, fold, accuracy] : before) {
-    SQLite::Statement q(db, "select accuracy from folds where trial_id = ? and fold = ?");
+  // Folds stored before the interrupt are still there and were not trained again.
+  for (const auto& [trial, fold, rowid] : before) {
+    SQLite::Statement q(db, "select rowid from folds where trial_id = ? and fold = ?");
     q.bind(1, static_cast<int64_t>(trial));
     q.bind(2, fold);
-    ASSERT_TRUE(q.executeStep());
-    EXPECT_EQ(q.getColumn(0).getDouble(), accuracy);
+    ASSERT_TRUE(q.executeStep()) << "fold lost: trial " << trial << " fold " << fold;
+    EXPECT_EQ(q.getColumn(0).getInt64(), rowid) << "retrained: trial " << trial << " fold " << fold;
   }
 }
 
@@ -183,6 +186,46 @@ TEST_F(SweepEndToEnd, TwoProcessesShareOneDatabase) {
   EXPECT_EQ(count(db, "select count(*) from trials"), 6);
   EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 6);
   EXPECT_EQ(count(db, "select count(*) from folds"), 18);
+  EXPECT_EQ(count(db, "select count(*) from final_runs where kind = 'final'"), 1);
+}
+
+TEST_F(SweepEndToEnd, TwoProcessesFinishingTogetherRecordOneFinalRun) {
+  write("done.yaml", sweep_text("done", 3, "[8, 12]"));
+  ASSERT_EQ(run_sweep_command({"run", "done.yaml", "--no-final"}, dir_, "trials").exit_code, 0);
+  // Both find every trial finished and no final run yet.
+  Child a({"run", "done.yaml"}, dir_, "a");
+  Child b({"run", "done.yaml"}, dir_, "b");
+  EXPECT_EQ(a.wait().exit_code, 0);
+  EXPECT_EQ(b.wait().exit_code, 0);
+  SQLite::Database db(dir_ + "/results/done.db");
+  EXPECT_EQ(count(db, "select count(*) from final_runs where kind = 'final'"), 1);
+}
+
+TEST_F(SweepEndToEnd, ReproduceWorksFromAnotherDirectory) {
+  // A CSV table whose path is relative to the sweep file.
+  fs::create_directories(dir_ + "/proj/data");
+  std::string csv = "a,b,c,d,e,f,label\n";
+  for (int r = 0; r < 90; ++r) {
+    const int label = r % 3;
+    for (int f = 0; f < 6; ++f) csv += std::to_string(label * 0.8 + ((r * 7 + f * 13) % 11) / 10.0) + ",";
+    csv += std::string(1, static_cast<char>('x' + label)) + "\n";
+  }
+  write("proj/data/t.csv", csv);
+  write("proj/t.yaml", R"(name: t
+data: {format: csv, path: data/t.csv}
+cv: {folds: 3}
+device: cpu
+parameters:
+  hidden_size: {value: 4}
+  timesteps: {value: 3}
+  epochs: {value: 2}
+)");
+  ASSERT_EQ(run_sweep_command({"run", "t.yaml"}, dir_ + "/proj", "run").exit_code, 0);
+  fs::create_directories(dir_ + "/elsewhere");
+  const auto r = run_sweep_command({"reproduce", "--best", "--db", "../proj/results/t.db"},
+                                   dir_ + "/elsewhere", "reproduce");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("identical"), std::string::npos) << r.out;
 }
 
 TEST_F(SweepEndToEnd, BadSweepFilesNameFileLineAndKey) {

@@ -3,7 +3,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "results/schema_sql.h"
 #include "store_test_util.h"
 
 namespace eegsweep {
@@ -26,14 +25,6 @@ std::string error_of(const std::function<void()>& fn) {
     return e.what();
   }
   return "(no StoreError thrown)";
-}
-
-TEST(SchemaSql, EmbeddedCopyMatchesSchemaFile) {
-  const std::string file = std::string(EEGSWEEP_SOURCE_DIR) + "/results/schema.sql";
-  const std::string text = read_file(file);
-  ASSERT_FALSE(text.empty()) << "cannot read " << file;
-  EXPECT_EQ(std::string(kSchemaSql), text)
-      << "results/schema_sql.h is out of date: run results/embed_schema.sh";
 }
 
 TEST(StoreOpen, CreatesParentDirectoriesSchemaAndVersion) {

@@ -91,10 +91,17 @@ TEST_F(StoreTest, OpenSweepReusesSameIdentityUnlessFresh) {
   EXPECT_NE(other, first);
   EXPECT_NE(other, fresh);
 
+  // Same path and settings but other data content (a file replaced in place): a new sweep.
+  SweepInfo new_data = edited;
+  new_data.dataset_hash = "hash-of-the-replaced-file";
+  const std::int64_t replaced = store_.open_sweep(new_data, false);
+  EXPECT_NE(replaced, other);
+  EXPECT_EQ(store_.open_sweep(edited, false), other);
+
   const std::int64_t second_name = store_.open_sweep(make_sweep_info("random"), false);
   ASSERT_TRUE(store_.latest_sweep().has_value());
   EXPECT_EQ(store_.latest_sweep()->id, second_name);
-  EXPECT_EQ(store_.latest_sweep("grid")->id, other);
+  EXPECT_EQ(store_.latest_sweep("grid")->id, replaced);
   EXPECT_FALSE(store_.latest_sweep("nope").has_value());
 }
 
@@ -354,6 +361,12 @@ TEST_F(StoreTest, FinalRunsRoundTripWithTestConfusion) {
   EXPECT_FALSE(runs[0].created_at.empty());
   EXPECT_EQ(runs[1].kind, "reproduce");
   EXPECT_DOUBLE_EQ(runs[1].test.accuracy, 0.84);
+
+  // A second "final" score of the same trial (two processes finishing together) is not stored.
+  FinalRunRecord late = run;
+  late.test.accuracy = 0.5;
+  EXPECT_EQ(store_.record_final_run(late), first);
+  EXPECT_EQ(store_.final_runs(sweep).size(), 2u);
 
   FinalRunRecord wrong = run;
   wrong.kind = "best";

@@ -189,6 +189,12 @@ TEST(SpecErrors, DuplicateKey) {
                  "sweep.yaml:5:1: key 'seed': duplicate key (first given at sweep.yaml:4:1)");
 }
 
+TEST(SpecErrors, SeedBeyond64BitsIsAnErrorNotZero) {
+  expect_message(spec_error(std::string(minimal_head()) + "seed: 99999999999999999999999\n"),
+                 "sweep.yaml:4:7: key 'seed'", {"non-negative integer"});
+  expect_message(spec_error(std::string(minimal_head()) + "seed: -1\n"), "sweep.yaml:4:7: key 'seed'");
+}
+
 TEST(SpecErrors, BadOverrides) {
   const std::string head = minimal_head();
   expect_message(spec_error(head, {"cv.folds"}), "--set 'cv.folds': expected KEY.PATH=VALUE");
