@@ -208,18 +208,19 @@ void CpuTrainer::pack_weights() {
   }
 }
 
+memory CpuTrainer::converted_for(const memory& user, const memory::desc& want) {
+  for (Converted& c : converted_) {
+    if (c.source == user.get_data_handle() && c.memory.get_desc() == want) return c.memory;
+  }
+  converted_.push_back({user.get_data_handle(), memory(want, engine_)});
+  return converted_.back().memory;
+}
+
 memory CpuTrainer::in_format(const memory& user, const memory::desc& want) {
   if (user.get_desc() == want) return user;
-  Converted* found = nullptr;
-  for (Converted& c : converted_) {
-    if (c.source == user.get_data_handle() && c.memory.get_desc() == want) found = &c;
-  }
-  if (!found) {
-    converted_.push_back({user.get_data_handle(), memory(want, engine_)});
-    found = &converted_.back();
-  }
-  dnnl::reorder(user, found->memory).execute(stream_, const_cast<memory&>(user), found->memory);
-  return found->memory;
+  memory converted = converted_for(user, want);
+  dnnl::reorder(user, converted).execute(stream_, const_cast<memory&>(user), converted);
+  return converted;
 }
 
 memory CpuTrainer::scratch_memory(const dnnl::primitive_desc_base& pd) {
@@ -268,18 +269,7 @@ void CpuTrainer::backward(Plan& plan, const float* scale) {
 
     // oneDNN's backward accumulates into the weight gradients.
     auto zeroed = [this](const memory& user, const memory::desc& want) {
-      memory m = user;
-      if (!(user.get_desc() == want)) {
-        Converted* found = nullptr;
-        for (Converted& c : converted_) {
-          if (c.source == user.get_data_handle() && c.memory.get_desc() == want) found = &c;
-        }
-        if (!found) {
-          converted_.push_back({user.get_data_handle(), memory(want, engine_)});
-          found = &converted_.back();
-        }
-        m = found->memory;
-      }
+      memory m = user.get_desc() == want ? user : converted_for(user, want);
       std::memset(m.get_data_handle(), 0, want.get_size());
       return m;
     };

@@ -59,6 +59,8 @@ class CpuTrainer final : public Trainer {
   HeadShape head_shape(int batch) const;
   void gather(const RowIndex* rows, int batch);
   void pack_weights();
+  // The cached buffer in format `want` that stands for `user` (created on first use).
+  dnnl::memory converted_for(const dnnl::memory& user, const dnnl::memory::desc& want);
   dnnl::memory in_format(const dnnl::memory& user, const dnnl::memory::desc& want);
   dnnl::memory scratch_memory(const dnnl::primitive_desc_base& pd);
   void forward(Plan& plan);
