@@ -159,26 +159,12 @@ TEST(CpuTraining, EvaluateMatchesTheReference) {
 }
 
 TEST(CpuTraining, LearnsSyntheticClasses) {
-  SyntheticSpec spec;
-  spec.rows = 300;
-  spec.features = 32;
-  spec.classes = 3;
-  spec.noise = 0.5;
-  spec.seed = 11;
-  auto data = std::make_shared<Dataset>(make_synthetic(spec));
-  FoldData fold;
-  for (RowIndex r = 0; r < data->rows; ++r) (r % 5 == 0 ? fold.val_rows : fold.train_rows).push_back(r);
-  fold.standardizer = Standardizer::fit(*data, fold.train_rows);
-  ModelConfig model;
-  model.input_size = 2;
-  model.timesteps = 16;
-  model.hidden_size = 24;
-  model.head = Head::last;
-  model.num_classes = 3;
-  TrainConfig train;
-  train.batch_size = 16;
-  train.learning_rate = 1e-2;
-  train.seed = 3;
+  test::SyntheticTask task = test::small_synthetic_task();
+  // Plain references, not a structured binding: lambdas may capture them in C++17.
+  auto& data = task.data;
+  auto& fold = task.fold;
+  auto& model = task.model;
+  auto& train = task.train;
   auto backend = make_cpu_backend(1);
   backend->set_dataset(data);
   train.epochs = 40;

@@ -9,6 +9,8 @@
 #include "engine/data/dataset.h"
 #include "engine/data/random.h"
 #include "engine/data/standardize.h"
+#include "engine/data/synthetic.h"
+#include "engine/model/backend.h"
 #include "engine/model/model_config.h"
 
 namespace eegsweep::test {
@@ -68,6 +70,39 @@ inline RowList all_rows(std::size_t n) {
   RowList rows(n);
   for (std::size_t i = 0; i < n; ++i) rows[i] = static_cast<RowIndex>(i);
   return rows;
+}
+
+// A small learnable task: 300 synthetic rows (3 classes, 32 features read as 16 × 2), every
+// fifth row validating, and a model and settings that learn it in a few seconds on one core.
+struct SyntheticTask {
+  std::shared_ptr<Dataset> data;
+  FoldData fold;
+  ModelConfig model;
+  TrainConfig train;
+};
+
+inline SyntheticTask small_synthetic_task() {
+  SyntheticSpec spec;
+  spec.rows = 300;
+  spec.features = 32;
+  spec.classes = 3;
+  spec.noise = 0.5;
+  spec.seed = 11;
+  SyntheticTask task;
+  task.data = std::make_shared<Dataset>(make_synthetic(spec));
+  for (RowIndex r = 0; r < task.data->rows; ++r) {
+    (r % 5 == 0 ? task.fold.val_rows : task.fold.train_rows).push_back(r);
+  }
+  task.fold.standardizer = Standardizer::fit(*task.data, task.fold.train_rows);
+  task.model.input_size = 2;
+  task.model.timesteps = 16;
+  task.model.hidden_size = 24;
+  task.model.head = Head::last;
+  task.model.num_classes = 3;
+  task.train.batch_size = 16;
+  task.train.learning_rate = 1e-2;
+  task.train.seed = 3;
+  return task;
 }
 
 }  // namespace eegsweep::test
