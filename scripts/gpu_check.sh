@@ -25,7 +25,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>
 echo "== configure + build ($BUILD_DIR, CUDA arch $CUDA_ARCH)"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$CUDA_ARCH" \
   -DEEGSWEEP_WITH_CUDA=ON >"$LOG_DIR/configure.log" 2>&1 || { cat "$LOG_DIR/configure.log"; exit 1; }
-cmake --build "$BUILD_DIR" --target test_cuda gpu_bench -j"$JOBS" >"$LOG_DIR/build.log" 2>&1 ||
+cmake --build "$BUILD_DIR" --target sweep test_cuda gpu_bench -j"$JOBS" >"$LOG_DIR/build.log" 2>&1 ||
   { tail -50 "$LOG_DIR/build.log"; exit 1; }
 
 echo "== test_cuda"
@@ -37,6 +37,18 @@ count() { grep -E "^\[  $1 *\] [0-9]+ tests?" "$LOG_DIR/test_cuda.log" | grep -o
 tests_passed=$(count PASSED)
 tests_failed=$(count FAILED)
 tests_skipped=$(count SKIPPED)
+
+# The whole flow on the GPU: the demo sweep, then its best trial reproduced on the GPU and on
+# the CPU (across devices the test accuracy may differ by at most 0.02).
+echo "== sweep run sweeps/grid.yaml on the GPU"
+rm -f "$LOG_DIR/grid-gpu.db"*
+sweep_rc=0
+"$BUILD_DIR/sweep" run sweeps/grid.yaml --set device=cuda --db "$LOG_DIR/grid-gpu.db" \
+  >"$LOG_DIR/sweep.log" 2>&1 || sweep_rc=$?
+"$BUILD_DIR/sweep" reproduce --best --db "$LOG_DIR/grid-gpu.db" >>"$LOG_DIR/sweep.log" 2>&1 || sweep_rc=$?
+"$BUILD_DIR/sweep" reproduce --best --device cpu --db "$LOG_DIR/grid-gpu.db" >>"$LOG_DIR/sweep.log" 2>&1 ||
+  sweep_rc=$?
+grep -E "^(sweep '|best:|held-out|identical|close|DIFFERENT)|error" "$LOG_DIR/sweep.log"
 
 echo "== gpu_bench (epochs $EPOCHS, packs $PACKS)"
 "$BUILD_DIR/bench/gpu_bench" --epochs "$EPOCHS" --packs "$PACKS" 2>&1 | tee "$LOG_DIR/gpu_bench.log"
@@ -57,6 +69,7 @@ echo
 echo "== summary"
 printf 'test_cuda: rc %s, %s passed, %s failed, %s skipped\n' "$test_rc" "${tests_passed:-0}" \
   "${tests_failed:-0}" "${tests_skipped:-0}"
+printf 'sweep on the GPU + reproduce (GPU, CPU): rc %s\n' "$sweep_rc"
 printf '%-10s %9s %20s %24s\n' engine trainers "s per trial-epoch" "trial-epochs per hour"
 grep -h '^RESULT' "$LOG_DIR/gpu_bench.log" "$LOG_DIR/pytorch.log" | while read -r _ fields; do
   declare -A kv=()
@@ -66,4 +79,4 @@ grep -h '^RESULT' "$LOG_DIR/gpu_bench.log" "$LOG_DIR/pytorch.log" | while read -
 done
 [[ $torch_ok == 1 ]] || echo "(no PyTorch row: torch with CUDA not importable)"
 echo "logs: $LOG_DIR"
-[[ $test_rc == 0 && $bench_rc == 0 ]]
+[[ $test_rc == 0 && $bench_rc == 0 && $sweep_rc == 0 ]]
