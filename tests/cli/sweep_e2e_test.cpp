@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "cli/process.h"
 
@@ -297,6 +298,20 @@ TEST_F(SweepEndToEnd, ValidateListsTrialsWithoutTraining) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("4 trials × 4 folds"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir_ + "/results"));
+}
+
+
+TEST_F(SweepEndToEnd, ReadmeSweepFileExampleIsValid) {
+  std::ifstream in(std::string(EEGSWEEP_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  const auto start = readme.find("```yaml\n");
+  ASSERT_NE(start, std::string::npos) << "README.md has no yaml example";
+  const auto body = start + 8;
+  write("example.yaml", readme.substr(body, readme.find("```", body) - body));
+  const auto r = run_sweep_command({"validate", "example.yaml"}, dir_, "example");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace
