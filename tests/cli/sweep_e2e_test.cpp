@@ -301,6 +301,29 @@ TEST_F(SweepEndToEnd, ValidateListsTrialsWithoutTraining) {
 }
 
 
+TEST_F(SweepEndToEnd, EditedGridKeepsFinishedTrialsAndAddsNewOnes) {
+  write("grow.yaml", sweep_text("grow", 2, "[8]"));
+  ASSERT_EQ(run_sweep_command({"run", "grow.yaml", "--no-final"}, dir_, "first").exit_code, 0);
+  const std::string fold_ids = "select group_concat(rowid) from (select rowid from folds order by rowid)";
+  std::string before;
+  {
+    SQLite::Database db(dir_ + "/results/grow.db");
+    before = db.execAndGet(fold_ids).getString();
+  }
+  write("grow.yaml", sweep_text("grow", 2, "[8, 12]"));
+  const auto second = run_sweep_command({"run", "grow.yaml", "--no-final"}, dir_, "second");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  SQLite::Database db(dir_ + "/results/grow.db");
+  EXPECT_EQ(count(db, "select count(*) from sweeps"), 1);
+  EXPECT_EQ(count(db, "select count(*) from trials where status = 'completed'"), 4);
+  // The first two trials keep their numbers and folds; the new ones come after them.
+  EXPECT_EQ(count(db, "select count(*) from trials t join trial_params p on p.trial_id = t.id "
+                      "where p.name = 'hidden_size' and p.value = '8' and t.number in (1, 2)"),
+            2);
+  EXPECT_EQ(db.execAndGet(fold_ids).getString().rfind(before, 0), 0u) << "old folds kept, in place";
+  EXPECT_EQ(count(db, "select count(*) from folds"), 12);
+}
+
 TEST_F(SweepEndToEnd, ReadmeSweepFileExampleIsValid) {
   std::ifstream in(std::string(EEGSWEEP_SOURCE_DIR) + "/README.md");
   std::stringstream text;
