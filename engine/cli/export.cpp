@@ -35,8 +35,11 @@ std::string export_json(Store& store, const SweepInfo& sweep) {
                   {"classes", sweep.class_names}, {"dataset", sweep.dataset_source},
                   {"dataset_hash", sweep.dataset_hash}, {"seed", sweep.seed},
                   {"spec", sweep.spec_text}};
+  const std::vector<TrialRecord> trials = store.trials(sweep.id);
+  std::map<std::int64_t, int> number_of;  // trial id → trial number, for the final runs
   out["trials"] = nlohmann::json::array();
-  for (const auto& t : store.trials(sweep.id)) {
+  for (const auto& t : trials) {
+    number_of[t.id] = t.number;
     nlohmann::json trial = {{"trial", t.number}, {"status", status_name(t.status)},
                             {"params", nlohmann::json::parse(t.params_json)}, {"seed", t.seed}};
     if (t.cv_mean) trial["cv_mean"] = *t.cv_mean;
@@ -58,11 +61,7 @@ std::string export_json(Store& store, const SweepInfo& sweep) {
   }
   out["final_runs"] = nlohmann::json::array();
   for (const auto& r : store.final_runs(sweep.id)) {
-    int number = 0;
-    for (const auto& t : store.trials(sweep.id)) {
-      if (t.id == r.trial_id) number = t.number;
-    }
-    out["final_runs"].push_back({{"trial", number}, {"kind", r.kind}, {"epochs", r.epochs},
+    out["final_runs"].push_back({{"trial", number_of.at(r.trial_id)}, {"kind", r.kind}, {"epochs", r.epochs},
                                  {"test", metrics_json(r.test)}, {"confusion", confusion_json(r.confusion)},
                                  {"weights_hash", r.weights_hash}, {"device", r.device},
                                  {"created_at", r.created_at}});

@@ -102,6 +102,11 @@ TEST_F(SweepEndToEnd, SmallSweepStoresEverythingAndReproduces) {
   const auto csv = run_sweep_command({"results", "--format", "csv"}, dir_, "csv");
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 5) << csv.out;
 
+  const auto json = run_sweep_command({"export", "--format", "json"}, dir_, "json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_GT(std::count(json.out.begin(), json.out.end(), '\n'), 100);
+  EXPECT_NE(json.out.find("\"kind\": \"final\""), std::string::npos) << json.out.substr(0, 400);
+
   const auto reproduce = run_sweep_command({"reproduce", "--best"}, dir_, "reproduce");
   EXPECT_EQ(reproduce.exit_code, 0) << reproduce.out << reproduce.err;
   EXPECT_NE(reproduce.out.find("identical"), std::string::npos) << reproduce.out;
