@@ -1,9 +1,48 @@
 #!/usr/bin/env bash
 # Builds (if needed) and runs every test. GPU tests skip, saying why, where there is no GPU;
 # tests that need ../shared/data skip, saying so, where it is absent.
+#
+#   scripts/test.sh [CTEST ARGS…]             Release build in build/, then ctest
+#   scripts/test.sh --coverage [CTEST ARGS…]  instrumented build in build-coverage/, then ctest and
+#                                             a table of line and branch coverage per folder (gcovr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
-cd build
-ctest --output-on-failure -j"$(nproc)" "$@"
+
+mode=release
+if [ "${1:-}" = "--coverage" ]; then
+  mode=coverage
+  shift
+fi
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "test: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+}
+
+case "$mode" in
+  release)
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build build -j"$(nproc)"
+    cd build
+    ctest --output-on-failure -j"$(nproc)" "$@"
+    ;;
+  coverage)
+    install_missing gcovr
+    # -O0 so that lines and branches map to the source; CUDA off: its code cannot run here.
+    cmake -S . -B build-coverage -DCMAKE_BUILD_TYPE=Debug -DEEGSWEEP_WITH_CUDA=OFF \
+      -DCMAKE_CXX_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" >/dev/null
+    cmake --build build-coverage -j"$(nproc)"
+    find build-coverage -name '*.gcda' -delete
+    (cd build-coverage && ctest --output-on-failure -j"$(nproc)" "$@")
+    gcovr --root . --object-directory build-coverage --filter 'engine/' --filter 'results/' \
+      --filter 'cuda/' --exclude-unreachable-branches --exclude-throw-branches \
+      --json-summary build-coverage/coverage.json >/dev/null
+    scripts/coverage_table.py build-coverage/coverage.json
+    ;;
+esac

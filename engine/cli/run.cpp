@@ -21,12 +21,14 @@ struct RunArguments {
   bool fresh = false;
   int max_concurrent = 0;
   bool no_final = false;
+  int stop_after_units = 0;
 };
 
 void print_summary(const RunSummary& s, const SweepSpec& spec) {
-  std::printf("\nsweep '%s': %d trials, %d completed, %d failed, %d unfinished — %s\n",
+  std::printf("\nsweep '%s': %d trials, %d completed, %d failed, %d unfinished; %d units trained "
+              "by this run — %s\n",
               spec.name.c_str(), s.trials_total, s.completed, s.failed, s.unfinished,
-              s.db_path.c_str());
+              s.units_trained, s.db_path.c_str());
   if (s.best && s.best->cv_mean) {
     std::printf("best: trial %d, cv %s %.4f ± %.4f  %s\n", s.best->number, spec.metric.name.c_str(),
                 *s.best->cv_mean, s.best->cv_std.value_or(0.0), s.best->params_json.c_str());
@@ -56,6 +58,10 @@ Verb add_run_verb(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   verb.command->add_flag("--no-final", args->no_final,
                          "skip retraining the best trial on all non-test rows");
+  verb.command->add_option("--stop-after-units", args->stop_after_units,
+                           "stop as Ctrl-C would once N (trial, fold) units are stored; run again "
+                           "to resume")
+      ->check(CLI::PositiveNumber);
   verb.command->footer("Sweepable parameters:\n" + parameter_table_text());
   verb.run = [args] {
     SweepSpec spec = load_sweep_file(args->file, args->overrides);
@@ -65,6 +71,7 @@ Verb add_run_verb(CLI::App& app) {
     options.max_concurrent = args->max_concurrent;
     options.final_run = !args->no_final;
     options.interactive = Progress::stderr_is_terminal();
+    options.stop_after_units = args->stop_after_units;
     install_stop_handlers();
     const RunSummary summary = run_sweep(spec, options);
     print_summary(summary, spec);

@@ -357,6 +357,8 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
       switch (result.outcome) {
         case UnitResult::Outcome::completed:
           store.record_fold(trial.record.id, result.record);
+          ++summary.units_trained;
+          if (summary.units_trained == options.stop_after_units) request_stop();
           trial.remaining.erase(result.unit.fold);
           progress.fold_finished(trial.record.number, result.unit.fold,
                                  metric_value(result.record.val, spec.metric.name),

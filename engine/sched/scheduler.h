@@ -16,6 +16,10 @@ struct RunOptions {
   int max_concurrent = 0;    // 0 = spec.max_concurrent, else the backend's concurrency
   bool final_run = true;     // retrain the best trial and score it on the test rows
   bool interactive = false;  // a status line instead of log lines
+  // > 0: after this many units are stored, stop exactly as Ctrl-C does (in-flight units are
+  // dropped at their next epoch boundary, unfinished trials released). For time-boxed runs, and
+  // so that tests can interrupt a sweep at a chosen point instead of at a chosen time.
+  int stop_after_units = 0;
 };
 
 struct RunSummary {
@@ -23,6 +27,7 @@ struct RunSummary {
   std::int64_t sweep_id = 0;
   std::string device;
   int trials_total = 0, completed = 0, failed = 0, unfinished = 0;
+  int units_trained = 0;  // (trial, fold) units trained and stored by this run
   bool interrupted = false;
   std::optional<TrialRecord> best;
   std::optional<FinalRunRecord> final_run;

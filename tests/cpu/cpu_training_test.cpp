@@ -68,9 +68,14 @@ TEST(CpuTraining, SameSeedIsBitIdentical) {
   EXPECT_NE(weights_hash(a), weights_hash(init_weights(model, 1234)));
 }
 
-// One epoch of a single minibatch, replayed by hand: the batch in epoch_order, the dropout mask
-// of dropout_key(seed, 0, 0), the reference gradient, L2 on matrices only, one Keras Adam step.
-TEST(CpuTraining, OneStepFollowsTheTrainingRules) {
+// Two epochs of a single minibatch each (Adam steps t = 1 and t = 2), replayed by hand: the batch
+// in epoch_order, the dropout mask of dropout_key(seed, epoch, 0), the reference gradient, L2 on
+// matrices only, and Keras Adam with its bias correction. The step sizes are written out here
+// rather than taken from adam_alpha(), so a wrong correction in the code under test shows.
+TEST(CpuTraining, TwoStepsFollowTheTrainingRules) {
+  // lr · sqrt(1 − β2^t) / (1 − β1^t), worked out by hand for lr = 0.01 (β as float32, as Keras).
+  const double alpha_by_step[] = {0, 0.01 * 0.31622565496269905, 0.01 * 0.23531515812492532};
+  const double beta1 = 0.89999997615814209, beta2 = 0.99900001287460327;
   for (Head head : {Head::flatten, Head::mean}) {
     SCOPED_TRACE(static_cast<int>(head));
     const ModelConfig model = small_model(head);
@@ -93,35 +98,50 @@ TEST(CpuTraining, OneStepFollowsTheTrainingRules) {
     CounterRng rng(3);
     for (float& v : w0.values) v += static_cast<float>(0.1 * rng.normal());  // non-zero biases
     trainer->set_weights(w0);
-    const double loss = trainer->train_epoch(0);
-    const ModelWeights w1 = trainer->weights();
 
-    const RowList order = epoch_order(fold.train_rows, train.seed, 0);
-    const std::uint64_t key = dropout_key(train.seed, 0, 0);
-    const int d = layout.head_inputs;
-    std::vector<double> scale;
-    for (std::size_t s = 0; s < order.size(); ++s) {
-      for (int j = 0; j < d; ++j) {
-        scale.push_back(dropout_keep(key, s * d + j, 0.25f) ? 1.0 / (1.0 - 0.25) : 0.0);
+    // The reference loss and L2-decayed gradient of `epoch`'s one minibatch at weights `w`.
+    auto reference_step = [&](const std::vector<double>& w, int epoch) {
+      const RowList order = epoch_order(fold.train_rows, train.seed, epoch);
+      const std::uint64_t key = dropout_key(train.seed, epoch, 0);
+      const int d = layout.head_inputs;
+      std::vector<double> scale;
+      for (std::size_t s = 0; s < order.size(); ++s) {
+        for (int j = 0; j < d; ++j) {
+          scale.push_back(dropout_keep(key, s * d + j, 0.25f) ? 1.0 / (1.0 - 0.25) : 0.0);
+        }
       }
-    }
-    const std::vector<double> w(w0.values.begin(), w0.values.end());
-    const auto ref = reference::gru_loss_and_gradient(
-        model, w, test::standardized_inputs(*data, fold.standardizer, order), test::labels_of(*data, order),
-        true, &scale);
-    EXPECT_NEAR(loss, ref.loss, 1e-5 * ref.loss);
+      auto ref = reference::gru_loss_and_gradient(
+          model, w, test::standardized_inputs(*data, fold.standardizer, order),
+          test::labels_of(*data, order), true, &scale);
+      for (std::size_t k = 0; k < layout.total; ++k) {
+        if (layout.is_matrix(k)) ref.gradient[k] += train.weight_decay * w[k];
+      }
+      return ref;
+    };
 
-    const double alpha = adam_alpha(train.learning_rate, 1);
-    int checked = 0;
-    for (std::size_t k = 0; k < layout.total; ++k) {
-      const double g = ref.gradient[k] + (layout.is_matrix(k) ? train.weight_decay * w[k] : 0.0);
-      if (std::abs(g) < 1e-4) continue;  // where ε = 1e-7 and float rounding dominate the step
-      const double m = 0.1 * g, v = 0.001 * g * g;
-      const double expected = w[k] - alpha * m / (std::sqrt(v) + 1e-7);
-      EXPECT_NEAR(w1.values[k], expected, 1e-3 * alpha + 1e-6) << "parameter " << k;
-      ++checked;
+    std::vector<double> m(layout.total, 0.0), v(layout.total, 0.0);
+    std::vector<double> w(w0.values.begin(), w0.values.end());
+    for (int t = 1; t <= 2; ++t) {
+      SCOPED_TRACE("Adam step " + std::to_string(t));
+      const auto ref = reference_step(w, t - 1);
+      const double loss = trainer->train_epoch(t - 1);
+      const ModelWeights after = trainer->weights();
+      EXPECT_NEAR(loss, ref.loss, 1e-5 * ref.loss);
+      const double alpha = alpha_by_step[t];
+      int checked = 0;
+      for (std::size_t k = 0; k < layout.total; ++k) {
+        const double g = ref.gradient[k];
+        m[k] = beta1 * m[k] + (1 - beta1) * g;
+        v[k] = beta2 * v[k] + (1 - beta2) * g * g;
+        if (std::abs(g) < 1e-4) continue;  // where ε = 1e-7 and float rounding dominate the step
+        const double expected = w[k] - alpha * m[k] / (std::sqrt(v[k]) + 1e-7);
+        EXPECT_NEAR(after.values[k], expected, 1e-3 * alpha + 1e-6) << "parameter " << k;
+        ++checked;
+      }
+      EXPECT_GT(checked, static_cast<int>(layout.total / 2));
+      // The next step starts from the trainer's own (float) weights.
+      w.assign(after.values.begin(), after.values.end());
     }
-    EXPECT_GT(checked, static_cast<int>(layout.total / 2));
   }
 }
 
@@ -156,6 +176,47 @@ TEST(CpuTraining, EvaluateMatchesTheReference) {
   EXPECT_EQ(eval.confusion.counts, expected.counts);
   // Evaluation changes nothing.
   EXPECT_EQ(weights_hash(trainer->weights()), weights_hash(w0));
+}
+
+// Dropout is a training-time rule: a trainer configured with dropout evaluates the plain forward
+// pass, the same as the reference without a mask and as a trainer without dropout.
+TEST(CpuTraining, EvaluationIgnoresDropout) {
+  for (Head head : {Head::last, Head::flatten}) {
+    SCOPED_TRACE(static_cast<int>(head));
+    const ModelConfig model = small_model(head);
+    auto data = test::random_dataset(23, 12, 3, 37);
+    FoldData fold;
+    fold.train_rows = test::all_rows(23);
+    fold.standardizer = test::standardizer_of(*data, fold.train_rows);
+    auto backend = make_cpu_backend(1);
+    backend->set_dataset(data);
+    TrainConfig with_dropout;
+    with_dropout.dropout = 0.5;
+    with_dropout.batch_size = 8;
+    with_dropout.seed = 19;
+    TrainConfig without = with_dropout;
+    without.dropout = 0.0;
+    auto dropping = backend->create_trainer(model, with_dropout, fold);
+    auto plain = backend->create_trainer(model, without, fold);
+    // Train with dropout first, so the weights evaluated are those of a dropout-trained model.
+    dropping->train_epoch(0);
+    dropping->train_epoch(1);
+    const ModelWeights trained = dropping->weights();
+    plain->set_weights(trained);
+
+    const RowList rows = {3, 14, 0, 22, 9, 5, 18, 11, 7};
+    const Evaluation a = dropping->evaluate(rows);
+    const Evaluation b = plain->evaluate(rows);
+    EXPECT_EQ(a.loss, b.loss);
+    EXPECT_EQ(a.confusion.counts, b.confusion.counts);
+    const std::vector<double> w(trained.values.begin(), trained.values.end());
+    const auto ref = reference::gru_loss_and_gradient(
+        model, w, test::standardized_inputs(*data, fold.standardizer, rows),
+        test::labels_of(*data, rows), false);
+    EXPECT_NEAR(a.loss, ref.loss, 1e-5 * ref.loss);
+    // Evaluating twice gives the same answer: no mask is drawn per call.
+    EXPECT_EQ(dropping->evaluate(rows).loss, a.loss);
+  }
 }
 
 TEST(CpuTraining, LearnsSyntheticClasses) {

@@ -26,10 +26,17 @@ TEST(Metrics, HandCheckedThreeClasses) {
   EXPECT_DOUBLE_EQ(m.recall[0], 5.0 / 6.0);
   EXPECT_DOUBLE_EQ(m.recall[1], 3.0 / 6.0);
   EXPECT_DOUBLE_EQ(m.recall[2], 1.0);
-  const double f1_0 = 2 * (5.0 / 7) * (5.0 / 6) / (5.0 / 7 + 5.0 / 6);
-  EXPECT_DOUBLE_EQ(m.f1[0], f1_0);
+  // F1 = 2PR / (P + R), reduced by hand: 2·(5/7)(5/6) / (5/7 + 5/6) = 10/13, and so on.
+  EXPECT_DOUBLE_EQ(m.f1[0], 10.0 / 13.0);
+  EXPECT_DOUBLE_EQ(m.f1[1], 3.0 / 5.0);
+  EXPECT_DOUBLE_EQ(m.f1[2], 8.0 / 9.0);
   EXPECT_NEAR(m.precision_macro, (5.0 / 7 + 0.75 + 0.8) / 3, 1e-12);
   EXPECT_NEAR(m.recall_macro, (5.0 / 6 + 0.5 + 1.0) / 3, 1e-12);
+  // (10/13 + 3/5 + 8/9) / 3 = 1321/1755: the mean over the three classes, not over rows.
+  EXPECT_NEAR(m.f1_macro, 1321.0 / 1755.0, 1e-12);
+  EXPECT_EQ(m.precision.size(), 3u);
+  EXPECT_EQ(m.recall.size(), 3u);
+  EXPECT_EQ(m.f1.size(), 3u);
   EXPECT_DOUBLE_EQ(m.loss, 0.5);
 }
 
@@ -46,6 +53,11 @@ TEST(Metrics, ClassNeverPredictedHasZeroPrecisionAndNoNaN) {
     EXPECT_FALSE(std::isnan(v));
   }
   EXPECT_DOUBLE_EQ(m.accuracy, 5.0 / 8.0);
+  // Precision 3/5, 2/3, 0; recall 1, 2/3, 0; F1 3/4, 2/3, 0 (by hand). The undefined class still
+  // counts in every macro average: sklearn's average='macro' with zero_division=0.
+  EXPECT_NEAR(m.precision_macro, (3.0 / 5 + 2.0 / 3 + 0) / 3, 1e-12);
+  EXPECT_NEAR(m.recall_macro, (1.0 + 2.0 / 3 + 0) / 3, 1e-12);
+  EXPECT_NEAR(m.f1_macro, (3.0 / 4 + 2.0 / 3 + 0) / 3, 1e-12);
 }
 
 TEST(Metrics, EmptyMatrixIsAllZero) {
@@ -59,7 +71,12 @@ TEST(Metrics, NamesAndValues) {
   m.accuracy = 0.9;
   m.f1_macro = 0.8;
   m.loss = 0.3;
+  m.precision_macro = 0.7;
+  m.recall_macro = 0.6;
   EXPECT_EQ(metric_value(m, "accuracy"), 0.9);
+  EXPECT_EQ(metric_value(m, "f1_macro"), 0.8);
+  EXPECT_EQ(metric_value(m, "precision_macro"), 0.7);
+  EXPECT_EQ(metric_value(m, "val_recall_macro"), 0.6);
   EXPECT_EQ(metric_value(m, "val_f1_macro"), 0.8);
   EXPECT_EQ(metric_value(m, "loss"), 0.3);
   EXPECT_TRUE(metric_is_known("val_accuracy"));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unistd.h>
 
@@ -43,6 +44,45 @@ TEST(SweepPlan, TestRowsNeverEnterAnyFold) {
   }
   EXPECT_EQ(validated.size(), 240u);
   EXPECT_EQ(std::set<RowIndex>(validated.begin(), validated.end()).size(), 240u);
+}
+
+// Through the real plan: with cv.group_by every group lies wholly on one side of the held-out
+// split and wholly in one validation fold, so a recording's overlapping windows never leak.
+TEST(SweepPlan, GroupedSweepKeepsEveryGroupOnOneSide) {
+  const SweepSpec spec = parse_sweep(R"(
+name: grouped
+data:
+  format: synthetic
+  synthetic: {rows: 300, features: 24, classes: 3, noise: 1.0, groups: 15, seed: 5}
+test_split: 0.2
+cv: {folds: 4, group_by: recording}
+seed: 9
+)",
+                                     "/tmp/grouped.yaml");
+  const SweepPlan plan = plan_sweep(spec, load_dataset(spec));
+  const Dataset& data = *plan.data;
+  ASSERT_TRUE(data.has_groups());
+  ASSERT_FALSE(plan.holdout.test.empty());
+  std::set<int> test_groups;
+  for (RowIndex r : plan.holdout.test) test_groups.insert(data.group[r]);
+  std::map<int, std::set<int>> folds_of_group;  // group → the folds that validate its rows
+  ASSERT_EQ(plan.folds.size(), 4u);
+  for (std::size_t f = 0; f < plan.folds.size(); ++f) {
+    const Fold& fold = plan.folds[f];
+    std::set<int> train_groups;
+    for (RowIndex r : fold.train) {
+      EXPECT_EQ(test_groups.count(data.group[r]), 0u) << "test group in fold " << f << "'s training";
+      train_groups.insert(data.group[r]);
+    }
+    for (RowIndex r : fold.val) {
+      EXPECT_EQ(test_groups.count(data.group[r]), 0u) << "test group in fold " << f << "'s validation";
+      EXPECT_EQ(train_groups.count(data.group[r]), 0u) << "group on both sides of fold " << f;
+      folds_of_group[data.group[r]].insert(static_cast<int>(f));
+    }
+  }
+  for (const auto& [group, folds] : folds_of_group) EXPECT_EQ(folds.size(), 1u) << "group " << group;
+  // Every group is somewhere: in the test set or validated by exactly one fold.
+  EXPECT_EQ(test_groups.size() + folds_of_group.size(), 15u);
 }
 
 TEST(SweepPlan, SameSpecSamePlan) {
