@@ -303,41 +303,59 @@ std::vector<FoldRecord> Store::folds(std::int64_t trial_id) {
   });
 }
 
+namespace {
+
+// Final runs (with their confusion matrices) of the rows `filter` selects, e.g. "t.sweep_id = ?";
+// `id` is bound to its one parameter. Runs inside the caller's read transaction.
+std::vector<FinalRunRecord> read_final_runs(SQLite::Database& db, const std::string& filter,
+                                            std::int64_t id) {
+  std::vector<FinalRunRecord> runs;
+  {
+    SQLite::Statement select(db,
+                             "SELECT r.id, r.trial_id, r.kind, r.epochs, r.loss, r.accuracy, "
+                             "r.precision_macro, r.recall_macro, r.f1_macro, r.per_class, "
+                             "r.weights_hash, r.device, r.seconds, r.created_at FROM "
+                             "final_runs r JOIN trials t ON t.id = r.trial_id WHERE " +
+                                 filter + " ORDER BY r.id");
+    select.bind(1, id);
+    while (select.executeStep()) {
+      FinalRunRecord run;
+      run.id = select.getColumn(0).getInt64();
+      run.trial_id = select.getColumn(1).getInt64();
+      run.kind = column_text(select.getColumn(2));
+      run.epochs = select.getColumn(3).getInt();
+      read_metrics(select, 4, run.test);
+      run.weights_hash = column_text(select.getColumn(10));
+      run.device = column_text(select.getColumn(11));
+      run.seconds = select.getColumn(12).getDouble();
+      run.created_at = column_text(select.getColumn(13));
+      runs.push_back(std::move(run));
+    }
+  }
+  SQLite::Statement cells(db,
+                          "SELECT true_class, predicted_class, count FROM confusion WHERE "
+                          "final_run_id = ?");
+  for (FinalRunRecord& run : runs) {
+    cells.bind(1, run.id);
+    run.confusion = read_confusion(cells);
+  }
+  return runs;
+}
+
+}  // namespace
+
 std::vector<FinalRunRecord> Store::final_runs(std::int64_t sweep_id) {
   return guarded(*impl_, "final_runs", [&] {
-    return read_transaction(*impl_, [&] {
-      SQLite::Database& db = *impl_->db;
-      std::vector<FinalRunRecord> runs;
-      {
-        SQLite::Statement select(db,
-                                 "SELECT r.id, r.trial_id, r.kind, r.epochs, r.loss, r.accuracy, "
-                                 "r.precision_macro, r.recall_macro, r.f1_macro, r.per_class, "
-                                 "r.weights_hash, r.device, r.seconds, r.created_at FROM "
-                                 "final_runs r JOIN trials t ON t.id = r.trial_id WHERE "
-                                 "t.sweep_id = ? ORDER BY r.id");
-        select.bind(1, sweep_id);
-        while (select.executeStep()) {
-          FinalRunRecord run;
-          run.id = select.getColumn(0).getInt64();
-          run.trial_id = select.getColumn(1).getInt64();
-          run.kind = column_text(select.getColumn(2));
-          run.epochs = select.getColumn(3).getInt();
-          read_metrics(select, 4, run.test);
-          run.weights_hash = column_text(select.getColumn(10));
-          run.device = column_text(select.getColumn(11));
-          run.seconds = select.getColumn(12).getDouble();
-          run.created_at = column_text(select.getColumn(13));
-          runs.push_back(std::move(run));
-        }
-      }
-      SQLite::Statement cells(db,
-                              "SELECT true_class, predicted_class, count FROM confusion WHERE "
-                              "final_run_id = ?");
-      for (FinalRunRecord& run : runs) {
-        cells.bind(1, run.id);
-        run.confusion = read_confusion(cells);
-      }
-      return runs;
+    return read_transaction(*impl_, [&] { return read_final_runs(*impl_->db, "t.sweep_id = ?", sweep_id); });
+  });
+}
+
+std::optional<FinalRunRecord> Store::final_run(std::int64_t trial_id) {
+  return guarded(*impl_, "final_run", [&] {
+    return read_transaction(*impl_, [&]() -> std::optional<FinalRunRecord> {
+      auto runs = read_final_runs(*impl_->db, "r.trial_id = ? AND r.kind = 'final'", trial_id);
+      if (runs.empty()) return std::nullopt;
+      return std::move(runs.front());
     });
   });
 }

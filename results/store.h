@@ -145,6 +145,8 @@ class Store {
   // Best completed trial by cv_mean, honouring the sweep's goal; ties → lower number.
   std::optional<TrialRecord> best_trial(std::int64_t sweep_id);
   std::vector<FinalRunRecord> final_runs(std::int64_t sweep_id);
+  // The trial's test score after the sweep (kind "final"), if it has one.
+  std::optional<FinalRunRecord> final_run(std::int64_t trial_id);
 
   // Read-only SQL (`?` parameters bound in order); a statement that would write throws
   // StoreError, as does any SQL error, with SQLite's message.

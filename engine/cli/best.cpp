@@ -21,10 +21,7 @@ Verb add_best_verb(CLI::App& app) {
     OpenedSweep opened = open_sweep_for_reading(args->db);
     const auto best = opened.store->best_trial(opened.sweep.id);
     if (!best) throw std::invalid_argument(opened.store->path() + ": sweep '" + opened.sweep.name + "' has no completed trial yet");
-    std::optional<FinalRunRecord> final_run;
-    for (const auto& run : opened.store->final_runs(opened.sweep.id)) {
-      if (run.trial_id == best->id && run.kind == "final") final_run = run;
-    }
+    const std::optional<FinalRunRecord> final_run = opened.store->final_run(best->id);
     if (args->format == "json") {
       nlohmann::json j;
       j["sweep"] = opened.sweep.name;

@@ -3,7 +3,7 @@
 
 #include "engine/cli/cli_common.h"
 #include "engine/data/csv_reader.h"
-#include "engine/data/muse.h"
+#include "engine/data/muse/muse.h"
 
 namespace eegsweep::cli {
 

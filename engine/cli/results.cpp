@@ -6,14 +6,11 @@
 #include <map>
 
 #include "engine/cli/cli_common.h"
+#include "engine/model/metrics.h"
 
 namespace eegsweep::cli {
 
 namespace {
-
-std::string strip_val(const std::string& metric) {
-  return metric.rfind("val_", 0) == 0 ? metric.substr(4) : metric;
-}
 
 nlohmann::json json_value(const SqlValue& v) {
   if (std::holds_alternative<std::int64_t>(v)) return std::get<std::int64_t>(v);
@@ -56,7 +53,7 @@ Verb add_results_verb(CLI::App& app) {
     query.top = args->top;
     query.where = args->where;
     if (!args->sort.empty()) {
-      query.sort_by = metric_is_known(args->sort) ? strip_val(args->sort) : args->sort;
+      query.sort_by = metric_is_known(args->sort) ? canonical_metric_name(args->sort) : args->sort;
       query.descending = metric_is_known(args->sort) && metric_default_maximize(args->sort);
     }
     QueryResult board;
@@ -87,7 +84,7 @@ Verb add_results_verb(CLI::App& app) {
     for (const auto& name : swept_parameter_names(trials)) {
       params.push_back(column.count(name) && !column.count("param." + name) ? name : "param." + name);
     }
-    const std::string metric = strip_val(sweep.metric_name);
+    const std::string metric = canonical_metric_name(sweep.metric_name);
     std::vector<std::string> others;
     for (const char* m : {"accuracy", "f1_macro", "loss"}) {
       if (m != metric) others.push_back(m);

@@ -8,6 +8,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "engine/cpu/cpu_backend.h"
 #include "engine/cpu/cpu_trainer.h"
 #include "engine/model/backend.h"
 

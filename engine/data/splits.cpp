@@ -10,14 +10,10 @@
 #include <string>
 
 #include "engine/data/random.h"
+#include "engine/data/seed_streams.h"
 
 namespace eegsweep {
 namespace {
-
-// Stream tags: distinct purposes never share random numbers for the same seed.
-constexpr std::uint64_t holdout_stream = 0x484F4C444F5554ULL;  // "HOLDOUT"
-constexpr std::uint64_t kfold_stream = 0x4B464F4C44ULL;        // "KFOLD"
-constexpr std::uint64_t group_stream = 0x47524F5550ULL;        // "GROUP"
 
 void check_labels(const Dataset& data, const char* what) {
   if (data.y.size() != data.rows) {
@@ -81,7 +77,7 @@ HoldoutSplit holdout_split(const Dataset& data, double test_fraction, std::uint6
       by_class[static_cast<std::size_t>(data.y[r])].push_back(static_cast<RowIndex>(r));
     }
     for (std::size_t c = 0; c < classes; ++c) {
-      CounterRng(derive_seed(seed, holdout_stream, c)).shuffle(by_class[c]);
+      CounterRng(derive_seed(seed, streams::holdout, c)).shuffle(by_class[c]);
       const std::size_t quota = test_quota(test_fraction, by_class[c].size());
       for (std::size_t i = 0; i < quota; ++i) is_test[by_class[c][i]] = 1;
     }
@@ -100,7 +96,7 @@ HoldoutSplit holdout_split(const Dataset& data, double test_fraction, std::uint6
       ++mix[g][c];
       ++class_rows[c];
     }
-    const std::vector<std::size_t> order = group_order(sizes, derive_seed(seed, holdout_stream, group_stream));
+    const std::vector<std::size_t> order = group_order(sizes, derive_seed(seed, streams::holdout, streams::group));
     if (order.size() < 2) {
       throw DataError("holdout split by group: needs at least 2 groups, got " +
                       std::to_string(order.size()));
@@ -180,7 +176,7 @@ std::vector<Fold> kfold(const Dataset& data, const RowList& rows, const KFoldOpt
       mix[g][static_cast<std::size_t>(data.y[r])] += 1.0;
       class_rows[static_cast<std::size_t>(data.y[r])] += 1.0;
     }
-    const std::vector<std::size_t> order = group_order(sizes, derive_seed(options.seed, kfold_stream, group_stream));
+    const std::vector<std::size_t> order = group_order(sizes, derive_seed(options.seed, streams::kfold, streams::group));
     if (order.size() < folds) {
       throw DataError("k-fold: " + std::to_string(k) + " folds need at least " +
                       std::to_string(k) + " groups" +
@@ -238,7 +234,7 @@ std::vector<Fold> kfold(const Dataset& data, const RowList& rows, const KFoldOpt
     }
     std::size_t offset = 0;
     for (std::size_t c = 0; c < classes; ++c) {
-      CounterRng(derive_seed(options.seed, kfold_stream, c + 1)).shuffle(by_class[c]);
+      CounterRng(derive_seed(options.seed, streams::kfold, c + 1)).shuffle(by_class[c]);
       for (std::size_t i = 0; i < by_class[c].size(); ++i) {
         fold_of[by_class[c][i]] = (offset + i) % folds;
       }
@@ -247,7 +243,7 @@ std::vector<Fold> kfold(const Dataset& data, const RowList& rows, const KFoldOpt
   } else {
     std::vector<std::size_t> positions(rows.size());
     std::iota(positions.begin(), positions.end(), std::size_t{0});
-    CounterRng(derive_seed(options.seed, kfold_stream, 0)).shuffle(positions);
+    CounterRng(derive_seed(options.seed, streams::kfold, 0)).shuffle(positions);
     for (std::size_t i = 0; i < positions.size(); ++i) fold_of[positions[i]] = i % folds;
   }
 

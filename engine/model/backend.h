@@ -75,6 +75,4 @@ class Backend {
                                                   const FoldData& fold) = 0;
 };
 
-std::unique_ptr<Backend> make_cpu_backend(int threads = 0);  // engine/cpu; 0 = one per core
-
 }  // namespace eegsweep

@@ -17,9 +17,6 @@ double ratio(std::int64_t num, std::int64_t den) {
   return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
 }
 
-std::string strip_val_prefix(const std::string& name) {
-  return name.rfind("val_", 0) == 0 ? name.substr(4) : name;
-}
 }  // namespace
 
 Metrics compute_metrics(const ConfusionMatrix& confusion, double loss) {
@@ -52,6 +49,10 @@ Metrics compute_metrics(const ConfusionMatrix& confusion, double loss) {
   return m;
 }
 
+std::string canonical_metric_name(const std::string& name) {
+  return name.rfind("val_", 0) == 0 ? name.substr(4) : name;
+}
+
 const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = {"accuracy", "f1_macro", "precision_macro",
                                                  "recall_macro", "loss"};
@@ -60,20 +61,21 @@ const std::vector<std::string>& metric_names() {
 
 bool metric_is_known(const std::string& name) {
   const auto& names = metric_names();
-  return std::find(names.begin(), names.end(), strip_val_prefix(name)) != names.end();
+  return std::find(names.begin(), names.end(), canonical_metric_name(name)) != names.end();
 }
 
 double metric_value(const Metrics& metrics, const std::string& name) {
-  const std::string key = strip_val_prefix(name);
+  const std::string key = canonical_metric_name(name);
   if (key == "accuracy") return metrics.accuracy;
   if (key == "f1_macro") return metrics.f1_macro;
   if (key == "precision_macro") return metrics.precision_macro;
   if (key == "recall_macro") return metrics.recall_macro;
   if (key == "loss") return metrics.loss;
-  throw std::invalid_argument("unknown metric '" + name +
-                              "' (allowed: accuracy, f1_macro, precision_macro, recall_macro, loss)");
+  std::string allowed;
+  for (const auto& n : metric_names()) allowed += (allowed.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown metric '" + name + "' (allowed: " + allowed + ")");
 }
 
-bool metric_default_maximize(const std::string& name) { return strip_val_prefix(name) != "loss"; }
+bool metric_default_maximize(const std::string& name) { return canonical_metric_name(name) != "loss"; }
 
 }  // namespace eegsweep

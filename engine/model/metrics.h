@@ -31,6 +31,8 @@ Metrics compute_metrics(const ConfusionMatrix& confusion, double loss);
 // Names usable as a sweep `metric.name` / early-stopping monitor: accuracy, f1_macro,
 // precision_macro, recall_macro, loss (a "val_" prefix is accepted and ignored).
 const std::vector<std::string>& metric_names();
+// The name without its optional "val_" prefix (Keras's spelling): "val_loss" → "loss".
+std::string canonical_metric_name(const std::string& name);
 bool metric_is_known(const std::string& name);
 double metric_value(const Metrics& metrics, const std::string& name);  // throws if unknown
 bool metric_default_maximize(const std::string& name);                 // false only for loss

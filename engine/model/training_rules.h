@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/data/random.h"
+#include "engine/data/seed_streams.h"
 #include "engine/data/dataset.h"
 #include "engine/model/model_config.h"
 
@@ -19,7 +20,7 @@ RowList epoch_order(const RowList& train_rows, std::uint64_t seed, int epoch);
 // (position within its minibatch) is kept iff uniform_at(key, s·D + j) >= rate, and kept values
 // are scaled by 1 / (1 − rate). key = dropout_key(seed, epoch, batch).
 EEGSWEEP_HOST_DEVICE inline std::uint64_t dropout_key(std::uint64_t seed, int epoch, int batch) {
-  return derive_seed(seed, 0xD20F, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(batch));
+  return derive_seed(seed, streams::dropout, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(batch));
 }
 EEGSWEEP_HOST_DEVICE inline bool dropout_keep(std::uint64_t key, std::uint64_t index, float rate) {
   return uniform_at(key, index) >= rate;

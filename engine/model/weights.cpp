@@ -10,12 +10,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/data/hash.h"
 #include "engine/data/random.h"
+#include "engine/data/seed_streams.h"
 
 namespace eegsweep {
 namespace {
 
-constexpr std::uint64_t init_stream = 0x1417;  // keeps init draws apart from shuffles/dropout
 enum InitTensor : std::uint64_t { tensor_kernel = 0, tensor_recurrent = 1, tensor_head = 2 };
 
 // Keras orders the GRU's column blocks [z | r | h]; our gate index is r, z, n.
@@ -115,7 +116,7 @@ ModelWeights init_weights(const ModelConfig& config, std::uint64_t seed) {
     const int in = layer.input_size;
 
     // Keras kernel (in, 3h): column block b, unit o → our W[gate][o][i].
-    CounterRng kernel_rng(derive_seed(seed, init_stream, l, tensor_kernel));
+    CounterRng kernel_rng(derive_seed(seed, streams::init, l, tensor_kernel));
     const std::vector<double> kernel = glorot_uniform(in, 3 * h, kernel_rng);
     for (int gate = 0; gate < 3; ++gate) {
       const int block = keras_block(gate);
@@ -128,7 +129,7 @@ ModelWeights init_weights(const ModelConfig& config, std::uint64_t seed) {
     }
 
     // Keras recurrent kernel (h, 3h) with orthonormal rows → our R[gate][o][j].
-    CounterRng recurrent_rng(derive_seed(seed, init_stream, l, tensor_recurrent));
+    CounterRng recurrent_rng(derive_seed(seed, streams::init, l, tensor_recurrent));
     const std::vector<double> recurrent = orthogonal_rows(h, recurrent_rng);
     for (int gate = 0; gate < 3; ++gate) {
       const int block = keras_block(gate);
@@ -143,7 +144,7 @@ ModelWeights init_weights(const ModelConfig& config, std::uint64_t seed) {
 
   // Keras Dense kernel (D, C) → our Wd (C × D).
   const int d = layout.head_inputs, c = layout.num_classes;
-  CounterRng head_rng(derive_seed(seed, init_stream, 0, tensor_head));
+  CounterRng head_rng(derive_seed(seed, streams::init, 0, tensor_head));
   const std::vector<double> head = glorot_uniform(d, c, head_rng);
   for (int k = 0; k < c; ++k) {
     for (int j = 0; j < d; ++j) {
@@ -155,24 +156,15 @@ ModelWeights init_weights(const ModelConfig& config, std::uint64_t seed) {
 }
 
 std::string weights_hash(const ModelWeights& weights) {
-  // FNV-1a over the little-endian bytes of each float, prefixed by the count, so that equal
-  // hashes mean equal bits.
-  std::uint64_t h = 0xCBF29CE484222325ULL;
-  auto feed = [&h](std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) {
-      h ^= (value >> (8 * i)) & 0xFF;
-      h *= 0x100000001B3ULL;
-    }
-  };
-  feed(weights.values.size(), 8);
+  // Over the bits of each float, prefixed by the count, so that equal hashes mean equal bits.
+  Fnv1a h;
+  h.u64(weights.values.size());
   for (float v : weights.values) {
     std::uint32_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    feed(bits, 4);
+    h.u32(bits);
   }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
-  return text;
+  return hex16(h.value());
 }
 
 }  // namespace eegsweep

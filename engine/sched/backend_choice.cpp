@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cuda/cuda_backend.h"
+#include "engine/cpu/cpu_backend.h"
 
 namespace eegsweep {
 

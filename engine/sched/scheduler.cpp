@@ -394,9 +394,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
     return summary;
   }
 
-  for (const auto& run : store.final_runs(summary.sweep_id)) {
-    if (run.kind == "final" && run.trial_id == summary.best->id) summary.final_run = run;
-  }
+  summary.final_run = store.final_run(summary.best->id);
   if (summary.final_run || plan.holdout.test.empty()) return summary;
 
   progress.log(fmt::format("final run: trial {} retrained on all {} non-test rows, scored on {} test rows",

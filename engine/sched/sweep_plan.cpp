@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "engine/data/csv_reader.h"
-#include "engine/data/muse.h"
+#include "engine/data/muse/muse.h"
+#include "engine/data/hash.h"
 #include "engine/data/random.h"
+#include "engine/data/seed_streams.h"
 #include "engine/data/sequence.h"
 #include "engine/data/standardize.h"
 #include "engine/data/synthetic.h"
@@ -12,16 +14,6 @@
 namespace eegsweep {
 
 namespace {
-
-constexpr std::uint64_t kSplitStream = 0x5B117;
-constexpr std::uint64_t kFoldStream = 0xF01D;
-constexpr std::uint64_t kFinalStream = 0xF17A1;
-
-std::uint64_t text_hash(const std::string& text) {
-  std::uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001B3ULL;
-  return h;
-}
 
 std::string missing_file_message(const SweepSpec& spec) {
   const std::filesystem::path path(spec.data.path);
@@ -70,7 +62,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, std::shared_ptr<const Dataset> data)
     throw DataError(spec.source_path + ": cv.group_by: '" + spec.cv.group_by +
                     "' but the data has no group column");
   }
-  const std::uint64_t split_seed = derive_seed(spec.seed, kSplitStream);
+  const std::uint64_t split_seed = derive_seed(spec.seed, streams::split);
   // Grouped CV also holds out whole groups: a recording split between test and training rows
   // would leak through its overlapping windows.
   plan.holdout = holdout_split(*data, spec.test_split, split_seed, plan.grouped);
@@ -78,7 +70,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, std::shared_ptr<const Dataset> data)
   options.folds = spec.cv.folds;
   options.stratified = spec.cv.stratified;
   options.grouped = plan.grouped;
-  options.seed = derive_seed(split_seed, kFoldStream);
+  options.seed = derive_seed(split_seed, streams::fold);
   plan.folds = kfold(*data, plan.holdout.train, options);
   plan.data = std::move(data);
   return plan;
@@ -103,14 +95,14 @@ FoldData final_data(const SweepSpec& spec, const SweepPlan& plan) {
 }
 
 std::uint64_t trial_seed(const SweepSpec& spec, const std::string& params_hash) {
-  return derive_seed(spec.seed, text_hash(params_hash));
+  return derive_seed(spec.seed, fnv1a(params_hash));
 }
 
 std::uint64_t fold_seed(std::uint64_t trial_seed, int fold) {
-  return derive_seed(trial_seed, kFoldStream, static_cast<std::uint64_t>(fold));
+  return derive_seed(trial_seed, streams::fold, static_cast<std::uint64_t>(fold));
 }
 
-std::uint64_t final_seed(std::uint64_t trial_seed) { return derive_seed(trial_seed, kFinalStream); }
+std::uint64_t final_seed(std::uint64_t trial_seed) { return derive_seed(trial_seed, streams::final_run); }
 
 TrialSetup trial_setup(const SweepSpec& spec, const TrialParams& params, const Dataset& data,
                        std::uint64_t seed) {

@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "engine/data/hash.h"
 #include "engine/data/random.h"
+#include "engine/data/seed_streams.h"
 #include "engine/spec/param_space.h"
 #include "engine/spec/parameters.h"
 #include "engine/spec/spec_hash.h"
@@ -23,14 +25,6 @@ using Kind = ParameterSpace::Kind;
 
 // A grid larger than this without a run_cap is almost surely a mistake (and would not fit).
 constexpr std::uint64_t max_grid_trials = 1000000;
-// Separates the search stream from the other users of the sweep seed (splits, init).
-constexpr std::uint64_t random_search_stream = 0x5EA4C4ULL;
-
-std::uint64_t name_key(const std::string& name) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
 
 // Multiples of q come out as 0.30000000000000004; 15 significant digits give back 0.3.
 double tidy(double x) {
@@ -202,8 +196,8 @@ std::vector<Trial> expand_random(const SweepSpec& spec, const std::map<std::stri
         values[info.name] = spec_detail::default_param_value(info);
         continue;
       }
-      CounterRng rng(derive_seed(spec.seed, random_search_stream, static_cast<std::uint64_t>(draw),
-                                 name_key(info.name)));
+      CounterRng rng(derive_seed(spec.seed, streams::random_search, static_cast<std::uint64_t>(draw),
+                                 fnv1a(info.name)));
       values[info.name] = sample(info, it->second, rng);
     }
     add_unique(trials, seen, make_trial(std::move(values)), spec.run_cap);

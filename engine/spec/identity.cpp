@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "engine/data/hash.h"
 #include "engine/data/random.h"
+#include "engine/model/metrics.h"
 #include "engine/spec/spec_hash.h"
 #include "engine/spec/spec_node.h"
 #include "engine/spec/sweep_spec.h"
@@ -13,14 +15,7 @@ namespace eegsweep {
 namespace spec_detail {
 
 std::string stable_hash(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(mix64(h)));
-  return hex;
+  return hex16(mix64(fnv1a(text)));
 }
 
 }  // namespace spec_detail
@@ -71,9 +66,7 @@ std::string SweepSpec::identity_hash() const {
   id["standardize"] = standardize;
   id["seed"] = seed;
   // "val_accuracy" and "accuracy" name the same score.
-  const std::string metric_name =
-      metric.name.rfind("val_", 0) == 0 ? metric.name.substr(4) : metric.name;
-  id["metric"] = {{"name", metric_name}, {"maximize", metric.maximize}};
+  id["metric"] = {{"name", canonical_metric_name(metric.name)}, {"maximize", metric.maximize}};
   return spec_detail::stable_hash(id.dump());
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/model/metrics.h"
 #include "engine/spec/node_reader.h"
 #include "engine/spec/param_space.h"
 #include "engine/spec/sweep_spec.h"
@@ -34,10 +35,6 @@ const std::vector<std::string> top_keys = {
     "name", "description", "method", "metric", "run_cap", "parameters", "data", "test_split",
     "cv", "preprocess", "seed", "device", "resources", "results"};
 const std::vector<std::string> data_formats = {"csv", "synthetic", "muse"};
-// Kept here rather than taken from engine/model/metrics.h: the spec library does not link the
-// model library. Keep in step with metric_names().
-const std::vector<std::string> metric_names = {"accuracy", "f1_macro", "precision_macro",
-                                               "recall_macro", "loss"};
 
 // Relative paths in the file are relative to the file; relative paths given with --set are
 // relative to the working directory, where the user typed them.
@@ -91,21 +88,17 @@ void read_metric(const MapReader& top, SweepSpec& spec) {
     const MapReader metric(*node, "metric", {"name", "goal"});
     const SpecNode& name = metric.require("name");
     spec.metric.name = read_string(name, "metric.name");
-    const std::string base =
-        spec.metric.name.rfind("val_", 0) == 0 ? spec.metric.name.substr(4) : spec.metric.name;
-    if (std::find(metric_names.begin(), metric_names.end(), base) == metric_names.end())
+    if (!metric_is_known(spec.metric.name))
       fail(name.location, "metric.name",
            "unknown metric '" + spec.metric.name + "'" +
-               spec_detail::did_you_mean(base, metric_names),
-           join(metric_names) + " (each also with a val_ prefix)");
+               spec_detail::did_you_mean(canonical_metric_name(spec.metric.name), metric_names()),
+           join(metric_names()) + " (each also with a val_ prefix)");
     if (const SpecNode* g = metric.get("goal"))
       goal = read_choice(*g, "metric.goal", {"maximize", "minimize"});
   }
   // Unlike W&B (whose default is minimize), the default follows the metric: every metric here
   // is better when higher except the loss.
-  const std::string base =
-      spec.metric.name.rfind("val_", 0) == 0 ? spec.metric.name.substr(4) : spec.metric.name;
-  spec.metric.maximize = goal.empty() ? base != "loss" : goal == "maximize";
+  spec.metric.maximize = goal.empty() ? metric_default_maximize(spec.metric.name) : goal == "maximize";
 }
 
 void read_synthetic(const SpecNode& node, SyntheticSpec& s) {

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/data/muse.h"
+#include "engine/data/muse/muse.h"
 #include "engine/data/synthetic.h"
 
 namespace eegsweep {

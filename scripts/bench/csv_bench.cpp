@@ -10,7 +10,7 @@
 #include <string>
 
 #include "engine/data/csv_reader.h"
-#include "tests/data/emotions_fixture.h"
+#include "tests/support/emotions_fixture.h"
 
 int main(int argc, char** argv) {
   using clock = std::chrono::steady_clock;

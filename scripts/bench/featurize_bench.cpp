@@ -12,7 +12,7 @@
 #include <string>
 
 #include "engine/data/csv_reader.h"
-#include "engine/data/muse.h"
+#include "engine/data/muse/muse.h"
 
 int main(int argc, char** argv) {
   std::string directory = "../shared/data/muse-mental-state";

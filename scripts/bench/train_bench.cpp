@@ -23,6 +23,7 @@
 
 #include <oneapi/dnnl/dnnl.h>
 
+#include "engine/cpu/cpu_backend.h"
 #include "engine/cpu/openmp_threads.h"
 #include "engine/data/random.h"
 #include "engine/data/standardize.h"

@@ -9,7 +9,8 @@
 #include <regex>
 #include <sstream>
 
-#include "cli/process.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_files.h"
 
 namespace eegsweep {
 namespace {
@@ -20,11 +21,6 @@ using testing::run_sweep_command;
 
 class SweepEndToEnd : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/eegsweep-e2e-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string write(const std::string& name, const std::string& text) {
     const std::string path = dir_ + "/" + name;
@@ -59,7 +55,8 @@ parameters:
     return db.execAndGet(sql).getInt64();
   }
 
-  std::string dir_;
+  fixtures::TempDir temp_;
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(SweepEndToEnd, SmallSweepStoresEverythingAndReproduces) {

@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/cpu/cpu_backend.h"
 #include "engine/model/backend.h"
-#include "tests/cpu/test_support.h"
-#include "tests/model/reference_gru.h"
+#include "tests/support/training_data.h"
+#include "tests/support/reference_gru.h"
 
 namespace eegsweep {
 namespace {

@@ -7,14 +7,15 @@
 #include <cstring>
 #include <thread>
 
+#include "engine/cpu/cpu_backend.h"
 #include "engine/cpu/openmp_threads.h"
 #include "engine/data/standardize.h"
 #include "engine/data/synthetic.h"
 #include "engine/model/backend.h"
 #include "engine/model/fit.h"
 #include "engine/model/training_rules.h"
-#include "tests/cpu/test_support.h"
-#include "tests/model/reference_gru.h"
+#include "tests/support/training_data.h"
+#include "tests/support/reference_gru.h"
 
 namespace eegsweep {
 namespace {

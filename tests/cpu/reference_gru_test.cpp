@@ -9,7 +9,7 @@
 
 #include "engine/data/random.h"
 #include "engine/model/weights.h"
-#include "tests/model/reference_gru.h"
+#include "tests/support/reference_gru.h"
 
 namespace eegsweep {
 namespace {

@@ -18,13 +18,14 @@
 #include <thread>
 #include <vector>
 
+#include "engine/cpu/cpu_backend.h"
 #include "cuda/cuda_backend.h"
 #include "engine/data/standardize.h"
 #include "engine/data/synthetic.h"
 #include "engine/model/backend.h"
 #include "engine/model/fit.h"
-#include "tests/cpu/test_support.h"
-#include "tests/model/reference_gru.h"
+#include "tests/support/training_data.h"
+#include "tests/support/reference_gru.h"
 
 namespace eegsweep {
 namespace {

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <limits>
 
-#include "tests/data/emotions_fixture.h"
+#include "tests/support/emotions_fixture.h"
 #include "tests/data/error_matchers.h"
-#include "tests/data/temp_files.h"
+#include "tests/support/temp_files.h"
 
 namespace eegsweep {
 namespace {

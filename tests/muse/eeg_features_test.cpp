@@ -1,4 +1,4 @@
-#include "engine/data/eeg_features.h"
+#include "engine/data/muse/eeg_features.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/data/muse_recording.h"
+#include "engine/data/muse/muse_recording.h"
 
 namespace eegsweep {
 namespace {

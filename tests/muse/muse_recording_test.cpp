@@ -1,4 +1,4 @@
-#include "engine/data/muse_recording.h"
+#include "engine/data/muse/muse_recording.h"
 
 #include <gtest/gtest.h>
 

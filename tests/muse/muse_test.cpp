@@ -1,4 +1,4 @@
-#include "engine/data/muse.h"
+#include "engine/data/muse/muse.h"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "engine/data/csv_reader.h"
-#include "engine/data/eeg_features.h"
-#include "engine/data/muse_recording.h"
+#include "engine/data/muse/eeg_features.h"
+#include "engine/data/muse/muse_recording.h"
 #include "tests/muse/muse_fixtures.h"
 
 namespace eegsweep {

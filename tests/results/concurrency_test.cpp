@@ -12,7 +12,7 @@
 #include <map>
 #include <thread>
 
-#include "store_test_util.h"
+#include "tests/results/store_test_util.h"
 
 namespace eegsweep {
 namespace {

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "store_test_util.h"
+#include "tests/results/store_test_util.h"
 
 namespace eegsweep {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "store_test_util.h"
+#include "tests/results/store_test_util.h"
 
 namespace eegsweep {
 namespace {

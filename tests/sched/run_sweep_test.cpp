@@ -9,28 +9,21 @@
 #include <map>
 #include <set>
 
+#include "engine/cpu/cpu_backend.h"
 #include "engine/model/fit.h"
 #include "engine/sched/final_run.h"
 #include "engine/sched/scheduler.h"
 #include "engine/sched/stop_signal.h"
 #include "engine/sched/sweep_plan.h"
+#include "tests/support/temp_files.h"
 
 namespace eegsweep {
 namespace {
 
-namespace fs = std::filesystem;
-
 class RunSweep : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/eegsweep-run-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    reset_stop();
-  }
-  void TearDown() override {
-    reset_stop();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { reset_stop(); }
+  void TearDown() override { reset_stop(); }
 
   // 4 trials × 3 folds on synthetic data whose fold sizes differ (190 non-test rows: 64, 63, 63).
   SweepSpec spec() const {
@@ -63,7 +56,8 @@ parameters:
     return options;
   }
 
-  std::string dir_;
+  fixtures::TempDir temp_;
+  const std::string dir_ = temp_.path();
 };
 
 // trial number → fold → rowid of its stored row.

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/spec/sweep_spec.h"
-#include "spec_test_util.h"
+#include "tests/spec/spec_test_util.h"
 
 namespace eegsweep {
 namespace {

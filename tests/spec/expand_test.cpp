@@ -9,7 +9,7 @@
 
 #include "engine/spec/parameters.h"
 #include "engine/spec/sweep_spec.h"
-#include "spec_test_util.h"
+#include "tests/spec/spec_test_util.h"
 
 namespace eegsweep {
 namespace {

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "engine/spec/sweep_spec.h"
-#include "spec_test_util.h"
+#include "tests/spec/spec_test_util.h"
 
 namespace eegsweep {
 namespace {

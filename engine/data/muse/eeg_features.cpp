@@ -1,4 +1,4 @@
-#include "engine/data/eeg_features.h"
+#include "engine/data/muse/eeg_features.h"
 
 #include <algorithm>
 #include <cfloat>

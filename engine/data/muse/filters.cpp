@@ -1,4 +1,4 @@
-#include "engine/data/filters.h"
+#include "engine/data/muse/filters.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
-// A scratch directory per test (removed afterwards) and a raw file writer, so CSV tests can
-// control every byte (CRLF, BOM, missing final newline).
+// A scratch directory per test (removed afterwards) and a raw file writer, so tests can control
+// every byte (CRLF, BOM, missing final newline).
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +13,7 @@ namespace eegsweep::fixtures {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "eegsweep-data-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "eegsweep-test-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -24,6 +24,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
+  std::string path() const { return path_.string(); }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
 
   // Writes `content` byte for byte and returns the path.

@@ -16,7 +16,7 @@
 // as periodic and ignores the timestamps) and does not filter; those are the two deliberate
 // departures here, besides the ones listed in eeg_features.h.
 
-#include "engine/data/muse.h"
+#include "engine/data/muse/muse.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,9 +27,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/data/eeg_features.h"
-#include "engine/data/filters.h"
-#include "engine/data/muse_recording.h"
+#include "engine/data/muse/eeg_features.h"
+#include "engine/data/muse/filters.h"
+#include "engine/data/muse/muse_recording.h"
 
 namespace eegsweep {
 namespace {
