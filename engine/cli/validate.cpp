@@ -3,6 +3,7 @@
 
 #include "engine/cli/cli_common.h"
 #include "engine/sched/scheduler.h"
+#include "engine/spec/sweep_keys.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::cli {
@@ -17,6 +18,7 @@ Verb add_validate_verb(CLI::App& app) {
   verb.command = app.add_subcommand("validate", "Check a sweep file and list its trials");
   verb.command->add_option("file", args->file, "sweep file (YAML)")->required();
   verb.command->add_option("--set", args->overrides, "override a key, as for run");
+  verb.command->footer(sweep_keys_text() + "\n" + parameter_table_text());
   verb.run = [args] {
     const SweepSpec spec = load_sweep_file(args->file, args->overrides);
     const std::vector<Trial> trials = expand_trials(spec);

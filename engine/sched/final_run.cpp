@@ -1,7 +1,5 @@
 #include "engine/sched/final_run.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -16,26 +14,6 @@ int final_epochs(const std::vector<FoldRecord>& folds) {
   for (const auto& f : folds) epochs.push_back(f.best_epoch + 1);
   std::sort(epochs.begin(), epochs.end());
   return epochs[(epochs.size() - 1) / 2];
-}
-
-TrialParams trial_params_from_json(const std::string& params_json) {
-  const auto json = nlohmann::json::parse(params_json);
-  TrialParams p;
-  for (const auto& [key, value] : json.items()) {
-    if (key == "hidden_size") p.hidden_size = value.get<int>();
-    else if (key == "num_layers") p.num_layers = value.get<int>();
-    else if (key == "timesteps") p.timesteps = value.get<int>();
-    else if (key == "head") p.head = value.get<std::string>();
-    else if (key == "dropout") p.dropout = value.get<double>();
-    else if (key == "learning_rate") p.learning_rate = value.get<double>();
-    else if (key == "batch_size") p.batch_size = value.get<int>();
-    else if (key == "epochs") p.epochs = value.get<int>();
-    else if (key == "patience") p.patience = value.get<int>();
-    else if (key == "weight_decay") p.weight_decay = value.get<double>();
-    else if (key == "precision") p.precision = value.get<std::string>();
-    else throw std::runtime_error("stored trial has an unknown parameter '" + key + "'");
-  }
-  return p;
 }
 
 FinalRunRecord run_final(const SweepSpec& spec, const SweepPlan& plan, Backend& backend,

@@ -14,10 +14,6 @@ namespace eegsweep {
 // best epochs, counted from 1.
 int final_epochs(const std::vector<FoldRecord>& folds);
 
-// TrialParams back from the stored canonical JSON (unknown keys are an error: the store and this
-// build disagree).
-TrialParams trial_params_from_json(const std::string& params_json);
-
 FinalRunRecord run_final(const SweepSpec& spec, const SweepPlan& plan, Backend& backend,
                          const TrialRecord& trial, const std::vector<FoldRecord>& folds,
                          const std::string& kind, const StopRequested& stop_requested = {});

@@ -85,29 +85,11 @@ ParamValue sample(const ParameterInfo& info, const ParameterSpace& space, Counte
   return x;
 }
 
-void fill_params(TrialParams& p, const std::string& name, const ParamValue& v) {
-  const auto as_int = [&] { return static_cast<int>(std::get<std::int64_t>(v)); };
-  const auto as_double = [&] { return std::get<double>(v); };
-  const auto as_string = [&] { return std::get<std::string>(v); };
-  if (name == "hidden_size") p.hidden_size = as_int();
-  else if (name == "num_layers") p.num_layers = as_int();
-  else if (name == "timesteps") p.timesteps = as_int();
-  else if (name == "head") p.head = as_string();
-  else if (name == "dropout") p.dropout = as_double();
-  else if (name == "learning_rate") p.learning_rate = as_double();
-  else if (name == "batch_size") p.batch_size = as_int();
-  else if (name == "epochs") p.epochs = as_int();
-  else if (name == "patience") p.patience = as_int();
-  else if (name == "weight_decay") p.weight_decay = as_double();
-  else if (name == "precision") p.precision = as_string();
-  else throw SpecError("parameter '" + name + "' has no field in TrialParams");
-}
-
 Trial make_trial(std::map<std::string, ParamValue> values) {
   Trial trial;
   nlohmann::json json = nlohmann::json::object();  // std::map inside: keys come out sorted
   for (const auto& [name, value] : values) {
-    fill_params(trial.params, name, value);
+    find_parameter(name)->set(trial.params, value);
     std::visit([&, n = name](const auto& v) { json[n] = v; }, value);
   }
   trial.values = std::move(values);
@@ -154,7 +136,7 @@ std::vector<Trial> expand_grid(const SweepSpec& spec, const std::map<std::string
   for (const auto& info : parameter_table()) {
     const auto it = spaces.find(info.name);
     if (it == spaces.end()) {
-      axes.push_back({info.name, {spec_detail::default_param_value(info)}});
+      axes.push_back({info.name, {info.default_value}});
       continue;
     }
     if (it->second.kind != Kind::constant && it->second.kind != Kind::values)
@@ -193,7 +175,7 @@ std::vector<Trial> expand_random(const SweepSpec& spec, const std::map<std::stri
     for (const auto& info : parameter_table()) {
       const auto it = spaces.find(info.name);
       if (it == spaces.end()) {
-        values[info.name] = spec_detail::default_param_value(info);
+        values[info.name] = info.default_value;
         continue;
       }
       CounterRng rng(derive_seed(spec.seed, streams::random_search, static_cast<std::uint64_t>(draw),

@@ -70,12 +70,6 @@ ParamValue read_param_value(const SpecNode& node, const std::string& path, const
   return read_choice(node, path, info.choices);
 }
 
-ParamValue default_param_value(const ParameterInfo& info) {
-  if (info.type == "int") return static_cast<std::int64_t>(std::stoll(info.default_value));
-  if (info.type == "float") return std::stod(info.default_value);
-  return info.default_value;
-}
-
 ParamValue coerce_param_value(const ParameterInfo& info, const ParamValue& value) {
   const auto bad = [&](const std::string& problem) -> ParamValue {
     throw SpecError("parameter '" + info.name + "': " + problem);

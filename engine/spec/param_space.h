@@ -14,9 +14,6 @@ ParameterSpace read_parameter_space(const MapEntry& entry, const ParameterInfo& 
 // A value read as the parameter's type (int → int64, float → double, choice → string), in range.
 ParamValue read_param_value(const SpecNode& node, const std::string& path, const ParameterInfo& info);
 
-// The table's default, typed.
-ParamValue default_param_value(const ParameterInfo& info);
-
 // Brings a value to the parameter's type (an int given for a float parameter becomes a double)
 // and checks its range; throws SpecError naming the parameter. For SweepSpecs built in code.
 ParamValue coerce_param_value(const ParameterInfo& info, const ParamValue& value);

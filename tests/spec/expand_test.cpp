@@ -77,21 +77,20 @@ TEST(ExpandTrials, EveryTrialHasEveryParameterWithTableDefaults) {
   EXPECT_EQ(t.values.size(), parameter_table().size());
   for (const auto& info : parameter_table()) {
     ASSERT_EQ(t.values.count(info.name), 1u) << info.name;
-    EXPECT_EQ(to_string(t.values.at(info.name)), info.default_value) << info.name;
+    EXPECT_EQ(to_string(t.values.at(info.name)), info.default_text()) << info.name;
   }
-  // The table's defaults and TrialParams' member defaults agree.
-  const TrialParams defaults;
-  EXPECT_EQ(t.params.hidden_size, defaults.hidden_size);
-  EXPECT_EQ(t.params.num_layers, defaults.num_layers);
-  EXPECT_EQ(t.params.timesteps, defaults.timesteps);
-  EXPECT_EQ(t.params.head, defaults.head);
-  EXPECT_EQ(t.params.dropout, defaults.dropout);
-  EXPECT_EQ(t.params.learning_rate, defaults.learning_rate);
-  EXPECT_EQ(t.params.batch_size, defaults.batch_size);
-  EXPECT_EQ(t.params.epochs, defaults.epochs);
-  EXPECT_EQ(t.params.patience, defaults.patience);
-  EXPECT_EQ(t.params.weight_decay, defaults.weight_decay);
-  EXPECT_EQ(t.params.precision, defaults.precision);
+  // The declared defaults reach the typed parameters (the README documents these values).
+  EXPECT_EQ(t.params.hidden_size, 64);
+  EXPECT_EQ(t.params.num_layers, 1);
+  EXPECT_EQ(t.params.timesteps, 0);
+  EXPECT_EQ(t.params.head, "last");
+  EXPECT_EQ(t.params.dropout, 0.0);
+  EXPECT_EQ(t.params.learning_rate, 0.001);
+  EXPECT_EQ(t.params.batch_size, 32);
+  EXPECT_EQ(t.params.epochs, 20);
+  EXPECT_EQ(t.params.patience, 5);
+  EXPECT_EQ(t.params.weight_decay, 0.0);
+  EXPECT_EQ(t.params.precision, "fp32");
 }
 
 TEST(ExpandTrials, ParamsJsonIsCanonicalAndHashed) {

@@ -16,8 +16,36 @@ TEST(ParameterTable, SortedUniqueAndEveryDefaultIsAValidValue) {
   for (std::size_t i = 1; i < table.size(); ++i) EXPECT_LT(table[i - 1].name, table[i].name);
   // Writing each default explicitly in a sweep file must validate.
   std::string text = "name: d\ndata: {format: synthetic}\nparameters:\n";
-  for (const auto& p : table) text += "  " + p.name + ": {value: " + p.default_value + "}\n";
+  for (const auto& p : table) text += "  " + p.name + ": {value: " + p.default_text() + "}\n";
   EXPECT_NO_THROW(parse_sweep(text, "d.yaml"));
+}
+
+// Each declaration sets a field of its own: two declarations naming one field would let one
+// parameter silently overwrite another.
+TEST(ParameterTable, EveryDeclarationSetsItsOwnField) {
+  const auto& table = parameter_table();
+  for (std::size_t i = 0; i < table.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) EXPECT_NE(table[i].field, table[j].field) << table[i].name;
+}
+
+// Stored JSON → TrialParams: every value lands in its field; a parameter an older build did not
+// store takes its default; an unknown one is an error.
+TEST(ParameterTable, StoredJsonBackToTypedParameters) {
+  const TrialParams p = trial_params_from_json(
+      R"({"batch_size": 7, "dropout": 0.25, "head": "mean", "hidden_size": 9, "learning_rate": 0.5,
+          "num_layers": 3, "patience": 2, "precision": "tf32", "timesteps": 4, "weight_decay": 0.125})");
+  EXPECT_EQ(p.batch_size, 7);
+  EXPECT_EQ(p.dropout, 0.25);
+  EXPECT_EQ(p.epochs, 20) << "missing: the declared default";
+  EXPECT_EQ(p.head, "mean");
+  EXPECT_EQ(p.hidden_size, 9);
+  EXPECT_EQ(p.learning_rate, 0.5);
+  EXPECT_EQ(p.num_layers, 3);
+  EXPECT_EQ(p.patience, 2);
+  EXPECT_EQ(p.precision, "tf32");
+  EXPECT_EQ(p.timesteps, 4);
+  EXPECT_EQ(p.weight_decay, 0.125);
+  EXPECT_THROW(trial_params_from_json(R"({"hiden_size": 3})"), std::runtime_error);
 }
 
 TEST(ParameterTable, FindsByName) {

@@ -1,0 +1,41 @@
+#pragma once
+// Private to engine/spec: the declaration of each sweep-file key outside `parameters:` — path,
+// type, allowed values, the data formats it applies to, description, and how it is read into its
+// typed SweepSpec field. One row per key in sweep_keys.cpp drives parsing, validation, error text,
+// the defaults shown in the docs (read from a default-constructed SweepSpec: the typed field's own
+// initializer is the default) and the README's reference.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/spec/spec_node.h"
+#include "engine/spec/sweep_spec.h"
+
+namespace eegsweep::spec_detail {
+
+struct KeyDecl {
+  std::string path;  // "cv.folds"; a key's section is the path before its last dot
+  std::string type;
+  std::string allowed;
+  std::vector<std::string> formats;  // data formats it applies to; empty = all
+  std::string help;
+  bool required = false;
+  // Reads the node into the spec (typed, range-checked, error at the node's location). Empty for
+  // a mapping, whose children are read by their own rows.
+  std::function<void(const SpecNode& node, SweepSpec& spec)> read;
+  // The default as the docs show it; empty: none.
+  std::function<std::string()> default_text;
+
+  bool is_mapping() const { return type == "mapping"; }
+  std::string section() const;
+  std::string name() const;  // the last component of the path
+};
+
+// In reading order: a key's row comes after the rows its reading depends on (data.format before
+// the other data keys, method before parameters, data before cv).
+const std::vector<KeyDecl>& sweep_key_table();
+// The rows directly under `section` ("" = top level, "data", "data.muse", …).
+std::vector<const KeyDecl*> keys_in(const std::string& section);
+
+}  // namespace eegsweep::spec_detail

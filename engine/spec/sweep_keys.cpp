@@ -1,0 +1,399 @@
+// Every sweep-file key outside `parameters:`, declared once (see key_table.h). W&B's keys keep
+// W&B's names and meanings (name, description, method, metric, run_cap, parameters); the rest are
+// ours.
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <sstream>
+
+#include "engine/model/metrics.h"
+#include "engine/spec/key_table.h"
+#include "engine/spec/node_reader.h"
+#include "engine/spec/param_space.h"
+#include "engine/spec/sweep_keys.h"
+
+namespace eegsweep::spec_detail {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+// Defaults shown in the docs are what a default-constructed SweepSpec holds: the typed field's
+// own initializer, written once.
+std::string int_text(long long x) { return std::to_string(x); }
+
+template <class Get>
+KeyDecl int_key(std::string path, Get get, std::int64_t min, std::int64_t max, std::string help,
+                Strings formats = {}) {
+  KeyDecl k{path, "int", std::to_string(min) + " .. " + std::to_string(max), std::move(formats),
+            std::move(help)};
+  k.read = [get, path, min, max](const SpecNode& node, SweepSpec& spec) {
+    get(spec) = static_cast<std::remove_reference_t<decltype(get(spec))>>(read_int(node, path, min, max));
+  };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return int_text(static_cast<long long>(get(defaults)));
+  };
+  return k;
+}
+
+template <class Get>
+KeyDecl float_key(std::string path, Get get, double min, double max, std::string help,
+                  Strings formats = {}, bool max_exclusive = false) {
+  KeyDecl k{path, "float",
+            format_double(min) + (max_exclusive ? " <= x < " : " .. ") + format_double(max),
+            std::move(formats), std::move(help)};
+  k.read = [get, path, min, max, max_exclusive](const SpecNode& node, SweepSpec& spec) {
+    get(spec) = read_double(node, path, min, max, max_exclusive);
+  };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return format_double(get(defaults));
+  };
+  return k;
+}
+
+template <class Get>
+KeyDecl bool_key(std::string path, Get get, std::string help, Strings formats = {}) {
+  KeyDecl k{path, "bool", "true, false", std::move(formats), std::move(help)};
+  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_bool(node, path); };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return std::string(get(defaults) ? "true" : "false");
+  };
+  return k;
+}
+
+template <class Get>
+KeyDecl seed_key(std::string path, Get get, std::string help, Strings formats = {}) {
+  KeyDecl k{path, "seed", "0 .. 2^64-1", std::move(formats), std::move(help)};
+  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_uint64(node, path); };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return std::to_string(get(defaults));
+  };
+  return k;
+}
+
+template <class Get>
+KeyDecl text_key(std::string path, Get get, std::string help, Strings formats = {}) {
+  KeyDecl k{path, "text", "", std::move(formats), std::move(help)};
+  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_string(node, path); };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return get(defaults);
+  };
+  return k;
+}
+
+template <class Get>
+KeyDecl choice_key(std::string path, Get get, Strings choices, std::string help) {
+  KeyDecl k{path, "choice", join(choices), {}, std::move(help)};
+  k.read = [get, path, choices](const SpecNode& node, SweepSpec& spec) {
+    get(spec) = read_choice(node, path, choices);
+  };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return get(defaults);
+  };
+  return k;
+}
+
+template <class Get>
+KeyDecl names_key(std::string path, Get get, std::string help, Strings formats = {}) {
+  KeyDecl k{path, "names", "a list of distinct names", std::move(formats), std::move(help)};
+  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_string_list(node, path); };
+  k.default_text = [get] {
+    SweepSpec defaults;
+    return "[" + join(get(defaults)) + "]";
+  };
+  return k;
+}
+
+KeyDecl mapping(std::string path, std::string help, Strings formats = {}) {
+  return KeyDecl{std::move(path), "mapping", "", std::move(formats), std::move(help)};
+}
+
+// A key read by its own code (cross-key rules, W&B spellings); its doc row is declared here too.
+KeyDecl custom_key(std::string path, std::string type, std::string allowed, std::string default_text,
+                   std::string help, std::function<void(const SpecNode&, SweepSpec&)> read,
+                   Strings formats = {}) {
+  KeyDecl k{std::move(path), std::move(type), std::move(allowed), std::move(formats), std::move(help)};
+  k.read = std::move(read);
+  if (!default_text.empty()) k.default_text = [default_text] { return default_text; };
+  return k;
+}
+
+KeyDecl required(KeyDecl k) {
+  k.required = true;
+  return k;
+}
+
+void read_name(const SpecNode& node, SweepSpec& spec) {
+  spec.name = read_string(node, "name");
+  const bool ok_first = std::isalnum(static_cast<unsigned char>(spec.name[0])) != 0;
+  for (char c : spec.name) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    if (!ok || !ok_first)
+      fail(node.location, "name",
+           "'" + spec.name + "' cannot name the results database: use letters, digits, '-', '_' "
+           "and '.', starting with a letter or digit");
+  }
+}
+
+void read_description(const SpecNode& node, SweepSpec& spec) {
+  if (node.kind != SpecNode::Kind::scalar && node.kind != SpecNode::Kind::null)
+    fail(node.location, "description", "expected text, got " + describe(node));
+  spec.description = node.text;
+}
+
+void read_method(const SpecNode& node, SweepSpec& spec) {
+  if (node.kind == SpecNode::Kind::scalar && node.text == "bayes")
+    fail(node.location, "method", "bayes is not supported yet", "grid, random");
+  spec.method = read_choice(node, "method", {"grid", "random"});
+}
+
+void read_metric_name(const SpecNode& node, SweepSpec& spec) {
+  spec.metric.name = read_string(node, "metric.name");
+  if (!metric_is_known(spec.metric.name))
+    fail(node.location, "metric.name",
+         "unknown metric '" + spec.metric.name + "'" +
+             did_you_mean(canonical_metric_name(spec.metric.name), metric_names()),
+         join(metric_names()) + " (each also with a val_ prefix)");
+  // Unlike W&B (whose default goal is minimize), the default follows the metric: every metric
+  // here is better when higher except the loss. metric.goal, read after this, overrides it.
+  spec.metric.maximize = metric_default_maximize(spec.metric.name);
+}
+
+void read_metric_goal(const SpecNode& node, SweepSpec& spec) {
+  spec.metric.maximize = read_choice(node, "metric.goal", {"maximize", "minimize"}) == "maximize";
+}
+
+void read_parameters(const SpecNode& node, SweepSpec& spec) {
+  Strings names;
+  for (const auto& p : parameter_table()) names.push_back(p.name);
+  const MapReader parameters(node, "parameters", names, "parameter");
+  for (const MapEntry& entry : node.entries)
+    spec.parameters[entry.key] =
+        read_parameter_space(entry, *find_parameter(entry.key), spec.method == "random");
+}
+
+// Relative paths in the file are relative to the file; relative paths given with --set are
+// relative to the working directory, where the user typed them.
+void read_data_path(const SpecNode& node, SweepSpec& spec) {
+  namespace fs = std::filesystem;
+  fs::path p(read_string(node, "data.path"));
+  if (p.is_relative() && node.location.line > 0) p = fs::path(spec.source_path).parent_path() / p;
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(p, ec);
+  spec.data.path = (ec ? p : absolute).lexically_normal().string();
+}
+
+void read_data_classes(const SpecNode& node, SweepSpec& spec) {
+  if (spec.data.format == "synthetic")
+    fail(node.location, "data.classes",
+         "synthetic classes are named class0, class1, …; set their number with "
+         "data.synthetic.classes");
+  spec.data.classes = read_string_list(node, "data.classes");
+}
+
+void read_filename_pattern(const SpecNode& node, SweepSpec& spec) {
+  const std::string path = "data.muse.filename_pattern";
+  spec.data.muse.filename_pattern = read_string(node, path);
+  if (spec.data.muse.filename_pattern.find("{class}") == std::string::npos)
+    fail(node.location, path, "the pattern needs a {class} placeholder: the class word is the label");
+}
+
+void read_bandpass(const SpecNode& node, SweepSpec& spec) {
+  const std::string path = "data.muse.bandpass";
+  MuseOptions& o = spec.data.muse;
+  if (node.kind != SpecNode::Kind::sequence || node.items.size() != 2)
+    fail(node.location, path, "expected [low, high] in Hz, got " + describe(node));
+  o.bandpass_low_hz = read_double(node.items[0], path + "[0]", 0, 1e6);
+  o.bandpass_high_hz = read_double(node.items[1], path + "[1]", 0, 1e6);
+  if (!(o.bandpass_low_hz < o.bandpass_high_hz)) fail(node.location, path, "low must be below high");
+}
+
+void read_group_by(const SpecNode& group, SweepSpec& spec) {
+  // Empty (`group_by:` or --set cv.group_by=) means ungrouped folds, so a grouped sweep file can
+  // be rerun with random folds for comparison.
+  if (group.kind == SpecNode::Kind::null || (group.kind == SpecNode::Kind::scalar && group.text.empty()))
+    return;
+  DataSpec& d = spec.data;
+  if (d.format == "muse") {
+    spec.cv.group_by = read_choice(group, "cv.group_by", {"recording", "subject"});
+  } else if (d.format == "csv") {
+    // Grouped folds on a csv use its group column: group_by names it (or must agree with
+    // data.group when both are given).
+    spec.cv.group_by = read_string(group, "cv.group_by");
+    if (d.group_column.empty()) {
+      d.group_column = spec.cv.group_by;
+    } else if (d.group_column != spec.cv.group_by) {
+      fail(group.location, "cv.group_by",
+           "differs from data.group '" + d.group_column + "': grouped folds use the csv's group column");
+    }
+  } else {
+    spec.cv.group_by = read_string(group, "cv.group_by");
+    if (d.synthetic.groups <= 0)
+      fail(group.location, "cv.group_by",
+           "synthetic data has no groups: set data.synthetic.groups to the number of groups");
+  }
+}
+
+std::vector<KeyDecl> make_table() {
+  const Strings csv_muse = {"csv", "muse"}, csv = {"csv"}, muse = {"muse"}, synthetic = {"synthetic"};
+  const Strings formats = {"csv", "synthetic", "muse"};
+  auto muse_field = [](auto member) {
+    return [member](SweepSpec& s) -> auto& { return s.data.muse.*member; };
+  };
+  auto synthetic_field = [](auto member) {
+    return [member](SweepSpec& s) -> auto& { return s.data.synthetic.*member; };
+  };
+  return {
+      required(custom_key("name", "text", "letters, digits, - _ .", "",
+                          "the sweep's name; its results go to results/<name>.db by default", read_name)),
+      custom_key("description", "text", "", "", "free text, stored with the sweep", read_description),
+      custom_key("method", "choice", "grid, random", "grid",
+                 "grid: every combination of values; random: run_cap draws", read_method),
+      mapping("metric", "the score that ranks trials and drives early stopping"),
+      required(custom_key("metric.name", "choice", join(metric_names()) + " (also with val_)", "accuracy",
+                 "validation metric (without a metric section: accuracy)", read_metric_name)),
+      custom_key("metric.goal", "choice", "maximize, minimize", "by metric (minimize for loss)",
+                 "whether higher is better", read_metric_goal),
+      int_key("run_cap", [](SweepSpec& s) -> int& { return s.run_cap; }, 0, 100000000,
+              "at most this many trials (required by random search; 0 = no cap)"),
+      custom_key("parameters", "mapping", "see Sweepable parameters", "",
+                 "the search space, one entry per parameter", read_parameters),
+      required(mapping("data", "the table to train on")),
+      required(choice_key("data.format", [](SweepSpec& s) -> std::string& { return s.data.format; },
+                          formats, "csv: a feature table; muse: raw Muse recordings; synthetic: generated")),
+      required(custom_key("data.path", "path", "", "", "the csv file or the folder of recordings, relative to the sweep file",
+                          read_data_path, csv_muse)),
+      text_key("data.label", [](SweepSpec& s) -> std::string& { return s.data.label_column; },
+               "label column (class names or integers)", csv),
+      text_key("data.group", [](SweepSpec& s) -> std::string& { return s.data.group_column; },
+               "group column, for grouped CV", csv),
+      custom_key("data.classes", "names", "a list of distinct names", "sorted labels",
+                 "the class order (and, for muse, the allowed class words)", read_data_classes),
+      mapping("data.synthetic", "generated EEG-like sequences", synthetic),
+      int_key("data.synthetic.rows", synthetic_field(&SyntheticSpec::rows), 2, 100000000, "rows", synthetic),
+      int_key("data.synthetic.features", synthetic_field(&SyntheticSpec::features), 1, 1000000,
+              "features per row", synthetic),
+      int_key("data.synthetic.classes", synthetic_field(&SyntheticSpec::classes), 2, 1000, "classes", synthetic),
+      float_key("data.synthetic.noise", synthetic_field(&SyntheticSpec::noise), 0, 1e6,
+                "noise-to-signal ratio", synthetic),
+      int_key("data.synthetic.groups", synthetic_field(&SyntheticSpec::groups), 0, 100000000,
+              "rows are dealt round-robin to this many groups (0 = none)", synthetic),
+      seed_key("data.synthetic.seed", synthetic_field(&SyntheticSpec::seed), "generator seed", synthetic),
+      mapping("data.muse", "how recordings become feature rows", muse),
+      names_key("data.muse.channels", muse_field(&MuseOptions::channels), "EEG channel columns", muse),
+      custom_key("data.muse.filename_pattern", "text", "with {class}; {subject}, {session} optional",
+                 MuseOptions{}.filename_pattern, "file name → subject, class and session",
+                 read_filename_pattern, muse),
+      bool_key("data.muse.filter", muse_field(&MuseOptions::filter),
+               "zero-phase band-pass and notch filter per recording", muse),
+      custom_key("data.muse.bandpass", "[low, high]", "0 .. 1e6 Hz, low < high",
+                 "[" + format_double(MuseOptions{}.bandpass_low_hz) + ", " +
+                     format_double(MuseOptions{}.bandpass_high_hz) + "]",
+                 "Butterworth band-pass edges in Hz", read_bandpass, muse),
+      int_key("data.muse.bandpass_order", muse_field(&MuseOptions::bandpass_order), 1, 16,
+              "Butterworth order (applied forward and backward)", muse),
+      float_key("data.muse.notch", muse_field(&MuseOptions::notch_hz), 0, 1e6,
+                "notch frequency in Hz (0 = none)", muse),
+      float_key("data.muse.window", muse_field(&MuseOptions::window_seconds), 1e-3, 1e5,
+                "window length in seconds", muse),
+      float_key("data.muse.hop", muse_field(&MuseOptions::hop_seconds), 1e-3, 1e5,
+                "step between windows in seconds", muse),
+      int_key("data.muse.resample", muse_field(&MuseOptions::resample_samples), 1, 1000000,
+              "samples per channel each window is resampled to", muse),
+      float_key("data.muse.max_gap", muse_field(&MuseOptions::max_gap_seconds), 1e-3, 1e5,
+                "a longer pause between timestamps splits a recording (seconds)", muse),
+      float_key("test_split", [](SweepSpec& s) -> double& { return s.test_split; }, 0, 1,
+                "fraction of rows held out for the final test (stratified; whole groups when CV is grouped)",
+                {}, true),
+      mapping("cv", "cross-validation"),
+      int_key("cv.folds", [](SweepSpec& s) -> int& { return s.cv.folds; }, 2, 1000, "number of folds"),
+      bool_key("cv.stratified", [](SweepSpec& s) -> bool& { return s.cv.stratified; },
+               "keep class proportions in every fold"),
+      custom_key("cv.group_by", "text", "csv: a column; muse: recording, subject", "",
+                 "no group in two folds (empty = random folds)", read_group_by),
+      mapping("preprocess", "preprocessing"),
+      bool_key("preprocess.standardize", [](SweepSpec& s) -> bool& { return s.standardize; },
+               "z-score each feature with statistics of each fold's training rows only"),
+      seed_key("seed", [](SweepSpec& s) -> std::uint64_t& { return s.seed; },
+               "every split, initialisation, shuffle and dropout mask derives from it"),
+      choice_key("device", [](SweepSpec& s) -> std::string& { return s.device; }, {"auto", "cpu", "cuda"},
+                 "where to train (auto: a GPU when there is one)"),
+      mapping("resources", "how much to run at once"),
+      int_key("resources.max_concurrent", [](SweepSpec& s) -> int& { return s.max_concurrent; }, 0, 65536,
+              "units trained at once (0 = one per core, 8 per GPU)"),
+      custom_key("results", "text", "", "results/<name>.db", "the results database",
+                 [](const SpecNode& node, SweepSpec& spec) { spec.results_path = read_string(node, "results"); }),
+  };
+}
+
+}  // namespace
+
+std::string KeyDecl::section() const {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? "" : path.substr(0, dot);
+}
+
+std::string KeyDecl::name() const {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+const std::vector<KeyDecl>& sweep_key_table() {
+  static const std::vector<KeyDecl> table = make_table();
+  return table;
+}
+
+std::vector<const KeyDecl*> keys_in(const std::string& section) {
+  std::vector<const KeyDecl*> keys;
+  for (const auto& k : sweep_key_table())
+    if (k.section() == section) keys.push_back(&k);
+  return keys;
+}
+
+}  // namespace eegsweep::spec_detail
+
+namespace eegsweep {
+
+std::vector<SweepKeyDoc> sweep_key_docs() {
+  std::vector<SweepKeyDoc> docs;
+  for (const auto& k : spec_detail::sweep_key_table()) {
+    docs.push_back({k.path, k.type, k.default_text ? k.default_text() : "", k.allowed,
+                    spec_detail::join(k.formats), k.help});
+    if (k.required) docs.back().default_text = "required";
+  }
+  return docs;
+}
+
+std::string sweep_keys_markdown() {
+  std::ostringstream out;
+  out << "| key | type | default | allowed | formats | description |\n";
+  out << "|---|---|---|---|---|---|\n";
+  for (const auto& d : sweep_key_docs()) {
+    out << "| `" << d.path << "` | " << d.type << " | " << (d.default_text.empty() ? "" : "`" + d.default_text + "`")
+        << " | " << d.allowed << " | " << d.formats << " | " << d.help << " |\n";
+  }
+  return out.str();
+}
+
+std::string sweep_keys_text() {
+  std::size_t width = 0;
+  for (const auto& d : sweep_key_docs()) width = std::max(width, d.path.size());
+  std::ostringstream out;
+  out << "Sweep file keys (besides `parameters:`; default in brackets):\n";
+  for (const auto& d : sweep_key_docs()) {
+    out << "  " << d.path << std::string(width - d.path.size() + 2, ' ') << d.help;
+    if (!d.allowed.empty()) out << "; " << d.allowed;
+    if (!d.formats.empty()) out << " (" << d.formats << ")";
+    if (!d.default_text.empty()) out << " [" << d.default_text << "]";
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace eegsweep
