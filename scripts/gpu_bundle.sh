@@ -84,6 +84,9 @@ bytes=$(du -sb "$OUT" | cut -f1)
   echo "cuda architectures: 90; cuDNN headers $(awk '/define CUDNN_(MAJOR|MINOR|PATCHLEVEL) /{printf "%s%s", s, $3; s="."}' \
     "$(dirname "$(command -v nvcc)")/../include/cudnn_version.h" 2>/dev/null)"
   echo "left to the GPU machine: ${left_to_machine[*]}"
+  echo "needs: $(objdump -T "$OUT"/bin/* "$OUT"/lib/* 2>/dev/null | grep -o 'GLIBC_2\.[0-9]*' | sort -uV | tail -1) \
+(the machine's C library), $(objdump -T "$OUT"/bin/* "$OUT"/lib/* 2>/dev/null | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -1) \
+(the machine's libstdc++, else lib-compat's)"
   echo "total bytes: $bytes"
   echo
   echo "# size sha256 path [origin]"

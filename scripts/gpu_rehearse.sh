@@ -16,6 +16,8 @@
 #      and counts it as not rehearsed otherwise
 #   4. scripts/gpu_check.sh --bundle DIR --quick ends cleanly with "no GPU" (exit 3), its
 #      summary says so, and its folder holds at most 8 flat files
+#   5. gpu_check.sh's GPU path (sweep + reproduce, benchmarks, summary table) against stand-ins
+#      for nvidia-smi, gpu_bench and PyTorch with known figures (see there)
 # Exit 0 when every check holds, 1 when one fails, 77 when there is no bundle (ctest: skipped).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -101,10 +103,10 @@ if [[ $(id -u) == 0 ]] && unshare -m --propagation private true 2>/dev/null; the
   tests_rc=$?
   summary=$(echo "$tests" | grep -E '^\[  (PASSED|SKIPPED|FAILED) *\] [0-9]+ tests?' | tr '\n' ' ')
   check "bare machine: test_cuda runs (exit $tests_rc): $summary" $tests_rc
-  skipped_without_reason=$(echo "$tests" | grep -c 'Skipped$' || true)
-  no_gpu_reasons=$(echo "$tests" | grep -c 'no GPU: ' || true)
-  check "bare machine: every skipped GPU test says why ($no_gpu_reasons 'no GPU:' messages)" \
-    $([[ $no_gpu_reasons -gt 0 && $skipped_without_reason == 0 ]]; echo $?)
+  skipped=$(echo "$tests" | grep -oE '^\[  SKIPPED \] [0-9]+' | grep -oE '[0-9]+$')
+  no_gpu_reasons=$(echo "$tests" | grep -c '^no GPU: ' || true)
+  check "bare machine: every skipped test says why (${skipped:-0} skipped, $no_gpu_reasons 'no GPU: …' reasons)" \
+    $([[ ${skipped:-0} -gt 0 && $no_gpu_reasons == "$skipped" ]]; echo $?)
 else
   echo "NOT REHEARSED  the bare machine (3.): needs root and unshare -m here"
 fi
@@ -128,6 +130,69 @@ if ((FAILURES)); then
   cat "$out.console"
 fi
 rm -rf "$out" "$out.console"
+
+# ---- 5. gpu_check.sh's GPU path, with stand-ins --------------------------------------------------
+# No GPU here, so the steps that need one run against stand-ins with known output: nvidia-smi
+# and gpu_bench print an H200's lines and fixed RESULT figures, python3 answers for torch with
+# fixed PyTorch figures, sweep runs the real demo sweep on the CPU, test_cuda runs the real
+# host-side tests. What is rehearsed is gpu_check's own flow: limits, logs, the sweep and
+# reproduce steps, and the summary table, whose ratios are worked out here by hand:
+#   1 trainer: 1000 vs 800 trial-epochs/h → 1.25×; 4: 3000 vs 2000 → 1.50× (3.75× vs one at a
+#   time); 16: 6000, no PyTorch row → —, 7.50× vs one at a time.
+stand=$(mktemp -d)
+mkdir -p "$stand/bundle/bin" "$stand/path"
+for item in lib lib-compat share MANIFEST; do ln -s "$BUNDLE/$item" "$stand/bundle/$item"; done
+cat >"$stand/bundle/bin/gpu_bench" <<'STANDIN'
+#!/bin/sh
+if [ "$1" = --probe ]; then echo "gpu: cuda:0 NVIDIA H200 (stand-in), cuDNN 9.19.0"; exit 0; fi
+echo "gpu_bench: cuda:0 NVIDIA H200 (stand-in)"
+echo "RESULT engine=eegsweep trainers=1 epochs=1 wall_s=3.600 s_per_trial_epoch=3.6000 trial_epochs_per_hour=1000.0"
+echo "trainer: cuDNN 9.19.0 GRU algo=standard math=fp32-strict (stand-in)"
+echo "RESULT engine=eegsweep trainers=4 epochs=1 wall_s=4.800 s_per_trial_epoch=1.2000 trial_epochs_per_hour=3000.0"
+echo "RESULT engine=eegsweep trainers=16 epochs=1 wall_s=9.600 s_per_trial_epoch=0.6000 trial_epochs_per_hour=6000.0"
+STANDIN
+printf '#!/bin/sh
+exec "%s" --gtest_filter=-*Cuda* "$@"
+' "$BUNDLE/bin/test_cuda" >"$stand/bundle/bin/test_cuda"
+cat >"$stand/bundle/bin/sweep" <<STANDIN
+#!/bin/bash
+exec "$BUNDLE/bin/sweep" "\${@/device=cuda/device=cpu}"
+STANDIN
+printf '#!/bin/sh
+echo "NVIDIA H200 (stand-in), 143771 MiB, 580.159.03, 9.0"
+' >"$stand/path/nvidia-smi"
+cat >"$stand/path/python3" <<STANDIN
+#!/bin/bash
+case "\$*" in
+  *pytorch_gru_gpu_bench.py*)
+    echo "pytorch_gru_gpu_bench: torch 2.11.0 (stand-in)"
+    echo "RESULT engine=pytorch trainers=1 epochs=1 wall_s=4.500 s_per_trial_epoch=4.5000 trial_epochs_per_hour=800.0"
+    echo "RESULT engine=pytorch trainers=4 epochs=1 wall_s=7.200 s_per_trial_epoch=1.8000 trial_epochs_per_hour=2000.0" ;;
+  *"import torch"*) exit 0 ;;
+  *) exec "$(command -v python3)" "\$@" ;;
+esac
+STANDIN
+chmod +x "$stand"/bundle/bin/* "$stand"/path/*
+started=$SECONDS
+PATH="$stand/path:$PATH" scripts/gpu_check.sh --bundle "$stand/bundle" --quick --out "$stand/out" \
+  >"$stand/console" 2>&1
+rc=$?
+check "stand-ins: gpu_check.sh's GPU path passes in $((SECONDS - started)) s (exit $rc)" $rc
+summary="$stand/out/summary.md"
+for expected in "| 1 | 3.600 | 1000.0 | 800.0 | 1.25× | 1.25× |" "| 4 | 1.200 | 3000.0 | 2000.0 | 1.50× | 3.75× |" \
+                "| 16 | 0.600 | 6000.0 | — | — | 7.50× |" "(now 1.25×)" "(now 7.50×)" "step sweep_gpu: passed" \
+                "step reproduce_gpu: passed" "step reproduce_cpu: passed" "identical: same epochs" \
+                "step gpu_bench: passed" "step pytorch: passed" "eegsweep trainer: cuDNN 9.19.0"; do
+  grep -qF -- "$expected" "$summary" 2>/dev/null
+  check "stand-ins: summary.md has '$expected'" $?
+done
+files=$(find "$stand/out" -type f | wc -l)
+check "stand-ins: gpu_check wrote $files files (limit 8)" $([[ $files -le 8 ]]; echo $?)
+if ((FAILURES)); then
+  echo "--- gpu_check output with stand-ins"
+  cat "$stand/console"
+fi
+rm -rf "$stand"
 
 if ((FAILURES)); then
   echo "gpu_rehearse: $FAILURES check(s) failed"
