@@ -1,10 +1,10 @@
 #pragma once
 // What the cuDNN backend shares with its trainers, and what outlives the backend object as long
-// as a trainer does: the dataset resident on each GPU, the admission bookkeeping (how many
-// trainers each GPU holds; a condition variable to wake creators waiting for memory) and the
+// as a trainer does: the dataset resident on each GPU, and per GPU its admission gate
+// (admission_gate.h: its own lock, held only to read memory and book the decision), its
+// stream-ordered memory pool and its pool of idle stream/cuDNN/cuBLAS handle sets; plus the
 // per-shape cache of the RNN algorithm that works.
 
-#include <condition_variable>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda/admission_gate.h"
 #include "cuda/planning.h"
 #include "cuda/raii.h"
 
@@ -42,10 +43,39 @@ struct DeviceInfo {
   std::size_t total_bytes = 0;
 };
 
-class BackendState {
+class BackendState;
+
+// A handle set lent to one trainer; given back to its device's pool on destruction, after the
+// work queued on its stream (the trainer's last stream-ordered frees) has run.
+class HandleLease {
  public:
+  HandleLease() = default;
+  HandleLease(std::shared_ptr<BackendState> state, std::unique_ptr<HandleSet> set)
+      : state_(std::move(state)), set_(std::move(set)) {}
+  ~HandleLease();
+  HandleLease(HandleLease&&) noexcept = default;
+  HandleLease& operator=(HandleLease&& other) noexcept;
+  HandleLease(const HandleLease&) = delete;
+  HandleLease& operator=(const HandleLease&) = delete;
+
+  explicit operator bool() const { return set_ != nullptr; }
+  HandleSet& operator*() const { return *set_; }
+  HandleSet* operator->() const { return set_.get(); }
+
+ private:
+  void give_back() noexcept;
+
+  std::shared_ptr<BackendState> state_;
+  std::unique_ptr<HandleSet> set_;
+};
+
+class BackendState : public std::enable_shared_from_this<BackendState> {
+ public:
+  // Creates each device's gate and memory pool (null where the device has no memory pools).
   explicit BackendState(std::vector<DeviceInfo> devices);
-  ~BackendState();
+  ~BackendState();  // destroys the idle handle sets and the pools, each on its own device
+  BackendState(const BackendState&) = delete;
+  BackendState& operator=(const BackendState&) = delete;
 
   const std::vector<DeviceInfo>& devices() const { return devices_; }
 
@@ -55,48 +85,31 @@ class BackendState {
   std::optional<RnnAlgorithm> cached_algorithm(const std::string& shape_key) const;
   void cache_algorithm(const std::string& shape_key, RnnAlgorithm algorithm);
 
-  // Admission (see planning.h admission()): the caller picks a device, builds its cuDNN setup,
-  // then admits under the lock; `allocate` runs under the lock so that cudaMemGetInfo sees every
-  // earlier trainer's buffers. An out-of-memory TrainingError from `allocate` waits as well
-  // while other trainers of ours can free memory.
+  // The device a new trainer goes to (planning.h least_loaded_device); counted as choosing on
+  // it until gate(device).finish_choice().
   int choose_device();
-  void finish_choice(int device);  // undoes choose_device's provisional count
-  template <typename Allocate>
-  auto admit(int device, std::size_t estimate, Allocate&& allocate);
-  void release(int device);  // a trainer is gone: its memory is free again
+  AdmissionGate& gate(int device) const;
+  cudaMemPool_t memory_pool(int device) const;
+
+  // An idle handle set of `device`, or a new one.
+  HandleLease lend_handles(int device);
 
  private:
-  DeviceLoad load(int device) const;  // under mutex_
-  [[noreturn]] void throw_never_fits(int device, std::size_t estimate, const DeviceLoad& load) const;
+  friend class HandleLease;
+  void take_back(std::unique_ptr<HandleSet> set);
+
+  struct DeviceSlot {
+    std::unique_ptr<AdmissionGate> gate;
+    cudaMemPool_t pool = nullptr;
+    std::mutex idle_mutex;
+    std::vector<std::unique_ptr<HandleSet>> idle;
+  };
 
   std::vector<DeviceInfo> devices_;
-  mutable std::mutex mutex_;
-  std::condition_variable freed_;
-  std::vector<int> active_;
-  std::vector<int> choosing_;
+  std::vector<std::unique_ptr<DeviceSlot>> slots_;
+  mutable std::mutex mutex_;  // datasets_ and algorithms_ only
   std::vector<std::shared_ptr<const DeviceDataset>> datasets_;
   std::map<std::string, RnnAlgorithm> algorithms_;
 };
-
-template <typename Allocate>
-auto BackendState::admit(int device, std::size_t estimate, Allocate&& allocate) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  for (;;) {
-    const DeviceLoad now = load(device);
-    const Admission decision = admission(estimate, now);
-    if (decision == Admission::never) throw_never_fits(device, estimate, now);
-    if (decision == Admission::admit) {
-      try {
-        auto result = allocate();
-        ++active_[static_cast<std::size_t>(device)];
-        return result;
-      } catch (const TrainingError&) {
-        // Someone else (another process, cuDNN's own allocations) took the memory meanwhile.
-        if (active_[static_cast<std::size_t>(device)] == 0) throw;
-      }
-    }
-    freed_.wait(lock);
-  }
-}
 
 }  // namespace eegsweep::cuda

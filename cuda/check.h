@@ -1,8 +1,10 @@
 #pragma once
 // Every CUDA, cuDNN and cuBLAS call goes through one of these macros: a failure throws with the
 // expression, file:line and the library's own message. Running out of device memory throws
-// TrainingError("out of GPU memory: …") instead, so the scheduler records the trial as failed and
-// the sweep goes on; everything else is a program error (std::runtime_error).
+// OutOfDeviceMemory("out of GPU memory: …") (failures.h), a TrainingError, so the scheduler
+// records the trial as failed and the sweep goes on, and admission may wait and retry; a cuDNN
+// failure is a CudnnError carrying its status (failures.h classify_cudnn_status says whether it
+// is a refusal of the shape); everything else is a program error (std::runtime_error).
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -22,10 +24,6 @@ class CudnnError : public std::runtime_error {
   CudnnError(cudnnStatus_t status, const std::string& message)
       : std::runtime_error(message), status_(status) {}
   cudnnStatus_t status() const { return status_; }
-  // cuDNN 9 groups statuses in categories of 1000 (CUDNN_STATUS_NOT_SUPPORTED_SHAPE = 3002, …).
-  bool not_supported() const {
-    return CUDNN_STATUS_CATEGORY(status_) == CUDNN_STATUS_NOT_SUPPORTED;
-  }
 
  private:
   cudnnStatus_t status_;

@@ -8,84 +8,13 @@
 #include <stdexcept>
 
 #include "cuda/backend_state.h"
+#include "cuda/failures.h"
 #include "cuda/gru_trainer.h"
 #include "cuda/planning.h"
 #include "cuda/raii.h"
 
 namespace eegsweep {
 namespace cuda {
-
-BackendState::BackendState(std::vector<DeviceInfo> devices)
-    : devices_(std::move(devices)), active_(devices_.size(), 0), choosing_(devices_.size(), 0) {}
-
-BackendState::~BackendState() = default;
-
-void BackendState::set_datasets(std::vector<std::shared_ptr<const DeviceDataset>> datasets) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  datasets_ = std::move(datasets);
-}
-
-std::shared_ptr<const DeviceDataset> BackendState::dataset(int device) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (static_cast<std::size_t>(device) >= datasets_.size() || !datasets_[static_cast<std::size_t>(device)]) {
-    throw std::logic_error("cuDNN backend: create_trainer before set_dataset");
-  }
-  return datasets_[static_cast<std::size_t>(device)];
-}
-
-std::optional<RnnAlgorithm> BackendState::cached_algorithm(const std::string& shape_key) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto found = algorithms_.find(shape_key);
-  if (found == algorithms_.end()) return std::nullopt;
-  return found->second;
-}
-
-void BackendState::cache_algorithm(const std::string& shape_key, RnnAlgorithm algorithm) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  algorithms_[shape_key] = algorithm;
-}
-
-DeviceLoad BackendState::load(int device) const {
-  DeviceScope scope(device);
-  DeviceLoad load;
-  EEGSWEEP_CUDA_CHECK(cudaMemGetInfo(&load.free_bytes, &load.total_bytes));
-  load.active_trainers = active_[static_cast<std::size_t>(device)];
-  return load;
-}
-
-int BackendState::choose_device() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<DeviceLoad> loads;
-  for (std::size_t d = 0; d < devices_.size(); ++d) {
-    DeviceLoad l = load(static_cast<int>(d));
-    l.active_trainers += choosing_[d];  // creators still building their setup count too
-    loads.push_back(l);
-  }
-  const int device = least_loaded_device(loads);
-  ++choosing_[static_cast<std::size_t>(device)];
-  return device;
-}
-
-void BackendState::finish_choice(int device) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  --choosing_[static_cast<std::size_t>(device)];
-}
-
-void BackendState::release(int device) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    --active_[static_cast<std::size_t>(device)];
-  }
-  freed_.notify_all();
-}
-
-void BackendState::throw_never_fits(int device, std::size_t estimate, const DeviceLoad& load) const {
-  throw TrainingError("out of GPU memory: the trainer needs about " + format_bytes(estimate) +
-                      " (+" + format_bytes(admission_margin_bytes) + " margin) on cuda:" +
-                      std::to_string(device) + ", which has " + format_bytes(load.free_bytes) +
-                      " free of " + format_bytes(load.total_bytes) +
-                      (load.active_trainers > 0 ? "" : " and no trainer of ours to wait for"));
-}
 
 namespace {
 
@@ -128,8 +57,7 @@ class CudnnBackend final : public Backend {
     std::ostringstream text;
     text << "cuda:0 " << devices.front().name;
     if (devices.size() > 1) text << " (+" << devices.size() - 1 << " more GPU)";
-    const std::size_t v = cudnnGetVersion();
-    text << ", cuDNN " << v / 10000 << "." << (v % 10000) / 100 << "." << v % 100;
+    text << ", cuDNN " << format_cudnn_version(cudnnGetVersion());
     return text.str();
   }
 
@@ -170,11 +98,11 @@ class CudnnBackend final : public Backend {
                                           const FoldData& fold) override {
     check_shapes(model, train, fold);
     const int device = state_->choose_device();
+    AdmissionGate& gate = state_->gate(device);
     struct ChoiceGuard {
-      BackendState& state;
-      int device;
-      ~ChoiceGuard() { state.finish_choice(device); }
-    } guard{*state_, device};
+      AdmissionGate& gate;
+      ~ChoiceGuard() { gate.finish_choice(); }
+    } guard{gate};
 
     const DeviceInfo& info = state_->devices()[static_cast<std::size_t>(device)];
     const std::string key = rnn_shape_key(info, model, train.batch_size, train.tf32);
@@ -182,8 +110,11 @@ class CudnnBackend final : public Backend {
     const std::vector<RnnAlgorithm> candidates =
         known ? std::vector<RnnAlgorithm>{*known}
               : algorithm_candidates(model.hidden_size, info.compute_major);
-    std::optional<RnnSetup> setup =
-        make_rnn_setup(info, model, train.batch_size, train.tf32, candidates, known.has_value());
+    auto new_setup = [&] {
+      return make_rnn_setup(state_->lend_handles(device), info, model, train.batch_size,
+                            train.tf32, candidates, known.has_value());
+    };
+    std::optional<RnnSetup> setup = new_setup();
 
     TrainerShape shape;
     shape.model = model;
@@ -195,11 +126,10 @@ class CudnnBackend final : public Backend {
     const std::size_t estimate = estimate_trainer_memory(shape, setup->sizes).total();
 
     auto data = state_->dataset(device);
-    std::unique_ptr<CudnnTrainer> trainer = state_->admit(device, estimate, [&] {
+    // Allocation and the algorithm probe run outside every lock (admission_gate.h).
+    std::unique_ptr<CudnnTrainer> trainer = admit(gate, estimate, [&] {
       // A failed attempt consumed the setup (the trainer owned it); a retry builds a new one.
-      if (!setup) {
-        setup = make_rnn_setup(info, model, train.batch_size, train.tf32, candidates, known.has_value());
-      }
+      if (!setup) setup = new_setup();
       RnnSetup owned = std::move(*setup);
       setup.reset();
       DeviceScope scope(device);
@@ -229,6 +159,10 @@ class CudnnBackend final : public Backend {
       throw std::invalid_argument("cuDNN backend: the model has " + std::to_string(model.num_classes) +
                                   " classes, the dataset " + std::to_string(data.num_classes()));
     }
+    // Labels index the logits and the confusion matrix on the device; dropout scales by
+    // 1 / (1 − rate). Both are checked here, as the CPU trainer does, before any kernel runs.
+    check_labels(data.y, model.num_classes, data.source);
+    check_dropout(train.dropout);
     for (const RowList* rows : {&fold.train_rows, &fold.val_rows}) {
       for (RowIndex r : *rows) {
         if (r >= data.rows) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cuda/failures.h"
 #include "cuda/kernels.h"
 #include "engine/model/training_rules.h"
 
@@ -42,11 +43,11 @@ void configure_rnn(RnnSetup& s, const ModelConfig& model, bool tf32, RnnAlgorith
 // Weight space, training workspace and reserve, and inference workspace of the current setting.
 CudnnSizes query_sizes(RnnSetup& s) {
   CudnnSizes sizes;
-  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNWeightSpaceSize(s.cudnn.get(), s.rnn.get(), &sizes.weight_space));
-  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNTempSpaceSizes(s.cudnn.get(), s.rnn.get(), CUDNN_FWD_MODE_TRAINING,
+  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNWeightSpaceSize(s.cudnn(), s.rnn.get(), &sizes.weight_space));
+  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNTempSpaceSizes(s.cudnn(), s.rnn.get(), CUDNN_FWD_MODE_TRAINING,
                                                  s.x_desc.get(), &sizes.workspace, &sizes.reserve));
   std::size_t inference_workspace = 0, inference_reserve = 0;
-  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNTempSpaceSizes(s.cudnn.get(), s.rnn.get(),
+  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNTempSpaceSizes(s.cudnn(), s.rnn.get(),
                                                  CUDNN_FWD_MODE_INFERENCE, s.x_desc.get(),
                                                  &inference_workspace, &inference_reserve));
   sizes.workspace = std::max(sizes.workspace, inference_workspace);
@@ -82,24 +83,22 @@ std::string rnn_shape_key(const DeviceInfo& device, const ModelConfig& model, in
   return key.str();
 }
 
-RnnSetup make_rnn_setup(const DeviceInfo& device, const ModelConfig& model, int batch, bool tf32,
-                        const std::vector<RnnAlgorithm>& candidates, bool algorithm_known) {
+RnnSetup make_rnn_setup(HandleLease handles, const DeviceInfo& device, const ModelConfig& model,
+                        int batch, bool tf32, const std::vector<RnnAlgorithm>& candidates,
+                        bool algorithm_known) {
   DeviceScope scope(device.index);
   RnnSetup s;
   s.device = device.index;
   s.batch = batch;
-  s.stream = Stream::create();
-  s.cudnn = CudnnHandle::create();
-  EEGSWEEP_CUDNN_CHECK(cudnnSetStream(s.cudnn.get(), s.stream.get()));
-  s.cublas = CublasHandle::create();
-  EEGSWEEP_CUBLAS_CHECK(cublasSetStream(s.cublas.get(), s.stream.get()));
+  s.handles = std::move(handles);
   // Strict FP32 unless TF32 is asked for (CUBLAS_DEFAULT_MATH never uses TF32 tensor cores).
+  // Set for every trainer: the pooled handle may come from a trainer with the other setting.
   EEGSWEEP_CUBLAS_CHECK(
-      cublasSetMathMode(s.cublas.get(), tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+      cublasSetMathMode(s.cublas(), tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
 
   // No dropout inside cuDNN (ours is on the head's input): a descriptor with rate 0, no states.
   s.dropout = DropoutDescriptor::create();
-  EEGSWEEP_CUDNN_CHECK(cudnnSetDropoutDescriptor(s.dropout.get(), s.cudnn.get(), 0.0f, nullptr, 0, 0));
+  EEGSWEEP_CUDNN_CHECK(cudnnSetDropoutDescriptor(s.dropout.get(), s.cudnn(), 0.0f, nullptr, 0, 0));
   s.rnn = RnnDescriptor::create();
 
   const std::vector<int> lengths(static_cast<std::size_t>(batch), model.timesteps);
@@ -128,7 +127,9 @@ RnnSetup make_rnn_setup(const DeviceInfo& device, const ModelConfig& model, int 
       s.candidates.push_back(algorithm);
     } catch (const CudnnError& e) {
       // NOT_SUPPORTED or BAD_PARAM for this shape (e.g. sizes beyond cuDNN's 32-bit indexing):
-      // the model's fault, reported as a failed trial once every candidate has refused.
+      // the model's fault, reported as a failed trial once every candidate has refused. Any
+      // other status (a broken installation, our bug) is no refusal and propagates.
+      if (classify_cudnn_status(e.status()) != CudnnFailure::refusal) throw;
       refusals += std::string(" ") + algorithm_name(algorithm) + ": " + e.what() + ";";
     }
   }
@@ -166,41 +167,36 @@ CudnnTrainer::CudnnTrainer(std::shared_ptr<BackendState> state, RnnSetup setup,
                                 " features, the dataset " + std::to_string(features));
   }
 
-  d_params_ = DeviceBuffer<float>(layout_.total);
-  d_grad_ = DeviceBuffer<float>(layout_.total);
-  d_adam_m_ = DeviceBuffer<float>(layout_.total);
-  d_adam_v_ = DeviceBuffer<float>(layout_.total);
-  d_map_ = DeviceBuffer<std::int64_t>(layout_.head_w);
-  d_decay_mask_ = DeviceBuffer<std::uint8_t>(layout_.total);
-  d_weight_space_ = DeviceBuffer<float>((setup_.sizes.weight_space + sizeof(float) - 1) / sizeof(float));
-  d_dweight_space_ = DeviceBuffer<float>(d_weight_space_.size());
-  d_workspace_ = DeviceBuffer<unsigned char>(setup_.sizes.workspace);
-  d_reserve_ = DeviceBuffer<unsigned char>(setup_.sizes.reserve);
-  d_cublas_workspace_ = DeviceBuffer<unsigned char>(cublas_workspace_bytes);
-  d_x_ = DeviceBuffer<float>(b * features);
-  d_dx_ = DeviceBuffer<float>(b * features);
-  d_y_ = DeviceBuffer<float>(b * t * h);
-  d_dy_ = DeviceBuffer<float>(b * t * h);
-  if (needs_head_buffer(model_.head, train_.dropout)) d_head_in_ = DeviceBuffer<float>(b * d);
-  if (model_.head != Head::flatten) d_head_grad_ = DeviceBuffer<float>(b * d);
-  d_logits_ = DeviceBuffer<float>(b * c);
-  d_dlogits_ = DeviceBuffer<float>(b * c);
-  d_losses_ = DeviceBuffer<float>(b);
-  d_labels_ = DeviceBuffer<int>(b);
-  d_predictions_ = DeviceBuffer<int>(b);
-  d_seq_lengths_ = DeviceBuffer<std::int32_t>(b);
-  d_train_rows_ = DeviceBuffer<std::uint32_t>(std::max(train_rows_.size(), b));
-  d_rows_ = DeviceBuffer<std::uint32_t>(std::max(data_->rows, b));
-  d_mean_ = DeviceBuffer<float>(features);
-  d_inv_std_ = DeviceBuffer<float>(features);
-  d_loss_sum_ = DeviceBuffer<double>(1);
-  d_confusion_ = DeviceBuffer<unsigned long long>(c * c);
+  d_params_ = buffer<float>(layout_.total);
+  d_grad_ = buffer<float>(layout_.total);
+  d_adam_m_ = buffer<float>(layout_.total);
+  d_adam_v_ = buffer<float>(layout_.total);
+  d_map_ = buffer<std::int64_t>(layout_.head_w);
+  d_decay_mask_ = buffer<std::uint8_t>(layout_.total);
+  d_weight_space_ = buffer<float>((setup_.sizes.weight_space + sizeof(float) - 1) / sizeof(float));
+  d_dweight_space_ = buffer<float>(d_weight_space_.size());
+  d_workspace_ = buffer<unsigned char>(setup_.sizes.workspace);
+  d_reserve_ = buffer<unsigned char>(setup_.sizes.reserve);
+  d_x_ = buffer<float>(b * features);
+  d_dx_ = buffer<float>(b * features);
+  d_y_ = buffer<float>(b * t * h);
+  d_dy_ = buffer<float>(b * t * h);
+  if (needs_head_buffer(model_.head, train_.dropout)) d_head_in_ = buffer<float>(b * d);
+  if (model_.head != Head::flatten) d_head_grad_ = buffer<float>(b * d);
+  d_logits_ = buffer<float>(b * c);
+  d_dlogits_ = buffer<float>(b * c);
+  d_losses_ = buffer<float>(b);
+  d_labels_ = buffer<int>(b);
+  d_predictions_ = buffer<int>(b);
+  d_seq_lengths_ = buffer<std::int32_t>(b);
+  d_train_rows_ = buffer<std::uint32_t>(std::max(train_rows_.size(), b));
+  d_rows_ = buffer<std::uint32_t>(std::max(data_->rows, b));
+  d_mean_ = buffer<float>(features);
+  d_inv_std_ = buffer<float>(features);
+  d_loss_sum_ = buffer<double>(1);
+  d_confusion_ = buffer<unsigned long long>(c * c);
 
-  cudaStream_t stream = setup_.stream.get();
-  // After cublasSetStream (which resets the workspace to cuBLAS's shared pool): a workspace of
-  // our own keeps this trainer's GEMMs independent of every other trainer's.
-  EEGSWEEP_CUBLAS_CHECK(cublasSetWorkspace(setup_.cublas.get(), d_cublas_workspace_.data(),
-                                           d_cublas_workspace_.bytes()));
+  cudaStream_t stream = setup_.stream();
   fill_int(d_seq_lengths_.data(), b, model_.timesteps, stream);
   EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(d_mean_.data(), fold.standardizer.mean.data(),
                                       features * sizeof(float), cudaMemcpyHostToDevice, stream));
@@ -223,22 +219,24 @@ CudnnTrainer::CudnnTrainer(std::shared_ptr<BackendState> state, RnnSetup setup,
 }
 
 CudnnTrainer::~CudnnTrainer() {
-  // Buffers and handles are released on their own device, after the work queued on them.
+  // Buffers are given back to the pool on this device, in the order of this trainer's stream
+  // (no device-wide synchronisation); the handle set goes back to its pool after that stream
+  // has drained (HandleLease).
   (void)cudaSetDevice(setup_.device);
-  if (setup_.stream) (void)cudaStreamSynchronize(setup_.stream.get());
 }
 
 void CudnnTrainer::current_device() const { EEGSWEEP_CUDA_CHECK(cudaSetDevice(setup_.device)); }
 
 void CudnnTrainer::synchronize() const {
-  EEGSWEEP_CUDA_CHECK(cudaStreamSynchronize(setup_.stream.get()));
+  EEGSWEEP_CUDA_CHECK(cudaStreamSynchronize(setup_.stream()));
 }
 
 void CudnnTrainer::set_algorithm(RnnAlgorithm algorithm) {
   configure_rnn(setup_, model_, train_.tf32, algorithm);
   algorithm_ = algorithm;
   // Every call gets the exact size cuDNN states for this setting, not the (larger) buffer.
-  EEGSWEEP_CUDNN_CHECK(cudnnGetRNNWeightSpaceSize(setup_.cudnn.get(), setup_.rnn.get(), &weight_space_bytes_));
+  chosen_sizes_ = query_sizes(setup_);
+  weight_space_bytes_ = chosen_sizes_.weight_space;
   if (weight_space_bytes_ > d_weight_space_.bytes()) {
     throw std::logic_error(std::string("cuDNN weight space of ") + algorithm_name(algorithm) +
                            " is larger than its size query said");
@@ -259,7 +257,7 @@ void CudnnTrainer::choose_algorithm(const std::string& shape_key) {
     } catch (const CudnnError& e) {
       // A persistent kernel may refuse a shape only when it runs; STANDARD must work.
       if (algorithm == RnnAlgorithm::standard ||
-          !(e.not_supported() || CUDNN_STATUS_CATEGORY(e.status()) == CUDNN_STATUS_BAD_PARAM)) {
+          classify_cudnn_status(e.status()) != CudnnFailure::refusal) {
         throw;
       }
       refusals += std::string(" ") + algorithm_name(algorithm) + ": " + e.what() + ";";
@@ -271,7 +269,7 @@ void CudnnTrainer::choose_algorithm(const std::string& shape_key) {
 // One forward/backward on zeros with the algorithm just set, synchronised so that a refusal
 // surfaces here and not in the middle of training.
 void CudnnTrainer::probe_algorithm() {
-  cudnnHandle_t cudnn = setup_.cudnn.get();
+  cudnnHandle_t cudnn = setup_.cudnn();
   cudnnRNNDescriptor_t rnn = setup_.rnn.get();
   EEGSWEEP_CUDNN_CHECK(cudnnRNNForward(
       cudnn, rnn, CUDNN_FWD_MODE_TRAINING, d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(),
@@ -285,7 +283,7 @@ void CudnnTrainer::probe_algorithm() {
       d_weight_space_.data(), d_workspace_.bytes(), d_workspace_.data(), d_reserve_.bytes(),
       d_reserve_.data()));
   EEGSWEEP_CUDA_CHECK(
-      cudaMemsetAsync(d_dweight_space_.data(), 0, d_dweight_space_.bytes(), setup_.stream.get()));
+      cudaMemsetAsync(d_dweight_space_.data(), 0, d_dweight_space_.bytes(), setup_.stream()));
   EEGSWEEP_CUDNN_CHECK(cudnnRNNBackwardWeights_v8(
       cudnn, rnn, CUDNN_WGRAD_MODE_ADD, d_seq_lengths_.data(), setup_.x_desc.get(), d_x_.data(),
       setup_.h_desc.get(), nullptr, setup_.y_desc.get(), d_y_.data(), weight_space_bytes_,
@@ -311,7 +309,7 @@ void CudnnTrainer::build_weight_map() {
       void* m_addr = nullptr;
       void* b_addr = nullptr;
       EEGSWEEP_CUDNN_CHECK(cudnnGetRNNWeightParams(
-          setup_.cudnn.get(), setup_.rnn.get(), layer, weight_space_bytes_,
+          setup_.cudnn(), setup_.rnn.get(), layer, weight_space_bytes_,
           d_weight_space_.data(), lin, m_desc.get(), &m_addr, b_desc.get(), &b_addr));
       CudnnBlock block;
       if (m_addr) {
@@ -328,22 +326,21 @@ void CudnnTrainer::build_weight_map() {
   const std::vector<std::int64_t> map =
       weight_index_map(layout_, blocks, static_cast<std::int64_t>(weight_space_bytes_ / sizeof(float)));
   EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(d_map_.data(), map.data(), map.size() * sizeof(std::int64_t),
-                                      cudaMemcpyHostToDevice, setup_.stream.get()));
+                                      cudaMemcpyHostToDevice, setup_.stream()));
   synchronize();  // `map` is a local
 }
 
-void CudnnTrainer::upload_rows(const RowList& rows, DeviceBuffer<std::uint32_t>& buffer) {
-  if (rows.size() > buffer.size()) {
-    synchronize();  // the old buffer may still be read by queued work
-    buffer = DeviceBuffer<std::uint32_t>(rows.size());
-  }
+void CudnnTrainer::upload_rows(const RowList& rows, DeviceBuffer<std::uint32_t>& target) {
+  // A larger list replaces the buffer; the old one is freed in stream order, after the work
+  // queued on it.
+  if (rows.size() > target.size()) target = buffer<std::uint32_t>(rows.size());
   if (rows.empty()) return;
-  EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(buffer.data(), rows.data(), rows.size() * sizeof(std::uint32_t),
-                                      cudaMemcpyHostToDevice, setup_.stream.get()));
+  EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(target.data(), rows.data(), rows.size() * sizeof(std::uint32_t),
+                                      cudaMemcpyHostToDevice, setup_.stream()));
 }
 
 void CudnnTrainer::zero_gradients() {
-  cudaStream_t stream = setup_.stream.get();
+  cudaStream_t stream = setup_.stream();
   // cuDNN only adds weight gradients (CUDNN_WGRAD_MODE_ADD); the head's GEMM adds too (beta 1).
   EEGSWEEP_CUDA_CHECK(cudaMemsetAsync(d_dweight_space_.data(), 0, d_dweight_space_.bytes(), stream));
   EEGSWEEP_CUDA_CHECK(cudaMemsetAsync(d_grad_.data() + layout_.head_w, 0,
@@ -352,9 +349,9 @@ void CudnnTrainer::zero_gradients() {
 
 void CudnnTrainer::run_chunk(const std::uint32_t* rows, int n, Pass pass, std::uint64_t dropout_key,
                              float dropout_rate, float grad_scale) {
-  cudaStream_t stream = setup_.stream.get();
-  cudnnHandle_t cudnn = setup_.cudnn.get();
-  cublasHandle_t cublas = setup_.cublas.get();
+  cudaStream_t stream = setup_.stream();
+  cudnnHandle_t cudnn = setup_.cudnn();
+  cublasHandle_t cublas = setup_.cublas();
   cudnnRNNDescriptor_t rnn = setup_.rnn.get();
   const int b = setup_.batch;
   const int t = model_.timesteps;
@@ -424,12 +421,12 @@ void CudnnTrainer::run_chunk(const std::uint32_t* rows, int n, Pass pass, std::u
 
 void CudnnTrainer::finish_gradient() {
   launch_gather_from_weight_space(d_dweight_space_.data(), d_map_.data(), layout_.head_w,
-                                  d_grad_.data(), setup_.stream.get());
+                                  d_grad_.data(), setup_.stream());
 }
 
 double CudnnTrainer::train_epoch(int epoch) {
   current_device();
-  cudaStream_t stream = setup_.stream.get();
+  cudaStream_t stream = setup_.stream();
   const int b = setup_.batch;
   order_ = epoch_order(train_rows_, train_.seed, epoch);
   upload_rows(order_, d_train_rows_);
@@ -457,7 +454,7 @@ double CudnnTrainer::train_epoch(int epoch) {
 
 Evaluation CudnnTrainer::evaluate(const RowList& rows) {
   current_device();
-  cudaStream_t stream = setup_.stream.get();
+  cudaStream_t stream = setup_.stream();
   const int c = model_.num_classes;
   check_rows(rows, data_->rows, "evaluation");
   upload_rows(rows, d_rows_);
@@ -488,7 +485,7 @@ ModelWeights CudnnTrainer::weights() const {
   ModelWeights w;
   w.values.resize(layout_.total);
   EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(w.values.data(), d_params_.data(), d_params_.bytes(),
-                                      cudaMemcpyDeviceToHost, setup_.stream.get()));
+                                      cudaMemcpyDeviceToHost, setup_.stream()));
   synchronize();
   return w;
 }
@@ -499,7 +496,7 @@ void CudnnTrainer::set_weights(const ModelWeights& weights) {
     throw std::invalid_argument("set_weights: " + std::to_string(weights.values.size()) +
                                 " values, the model has " + std::to_string(layout_.total));
   }
-  cudaStream_t stream = setup_.stream.get();
+  cudaStream_t stream = setup_.stream();
   EEGSWEEP_CUDA_CHECK(cudaMemcpyAsync(d_params_.data(), weights.values.data(), d_params_.bytes(),
                                       cudaMemcpyHostToDevice, stream));
   launch_scatter_to_weight_space(d_params_.data(), d_map_.data(), layout_.head_w,
@@ -509,7 +506,7 @@ void CudnnTrainer::set_weights(const ModelWeights& weights) {
 
 double CudnnTrainer::loss_and_gradient(const RowList& batch, std::vector<float>& gradient) {
   current_device();
-  cudaStream_t stream = setup_.stream.get();
+  cudaStream_t stream = setup_.stream();
   check_rows(batch, data_->rows, "gradient");
   if (batch.empty()) throw std::invalid_argument("cuDNN trainer: loss_and_gradient of an empty batch");
   upload_rows(batch, d_rows_);
@@ -535,11 +532,13 @@ double CudnnTrainer::loss_and_gradient(const RowList& batch, std::vector<float>&
 
 std::string CudnnTrainer::describe() const {
   std::ostringstream text;
-  text << "cuDNN " << cudnnGetVersion() << " GRU algo=" << algorithm_name(algorithm_)
+  // Sizes of the chosen algorithm, in bytes (the buffers may be larger: they were sized for
+  // the largest candidate before the probe).
+  text << "cuDNN " << format_cudnn_version(cudnnGetVersion())
+       << " GRU algo=" << algorithm_name(algorithm_)
        << " math=" << (train_.tf32 ? "tf32" : "fp32-strict") << " device=cuda:" << setup_.device
-       << " batch=" << setup_.batch << " weight_space=" << format_bytes(setup_.sizes.weight_space)
-       << " workspace=" << format_bytes(setup_.sizes.workspace)
-       << " reserve=" << format_bytes(setup_.sizes.reserve);
+       << " batch=" << setup_.batch << " weight_space=" << chosen_sizes_.weight_space
+       << " workspace=" << chosen_sizes_.workspace << " reserve=" << chosen_sizes_.reserve;
   return text.str();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// One (trial, fold) on one GPU: its own stream, cuDNN and cuBLAS handles (a handle shared across
-// streams would make results depend on what else runs), its own weights, Adam state and
-// buffers; the dataset is the backend's, resident on the device.
+// One (trial, fold) on one GPU: its own stream, cuDNN and cuBLAS handles while it lives (lent
+// from the device's pool: a handle shared across streams would make results depend on what else
+// runs), its own weights, Adam state and buffers (stream-ordered, from the device's memory
+// pool); the dataset is the backend's, resident on the device.
 
 #include <cstdint>
 #include <memory>
@@ -21,9 +22,7 @@ namespace eegsweep::cuda {
 struct RnnSetup {
   int device = 0;
   int batch = 0;
-  Stream stream;
-  CudnnHandle cudnn;
-  CublasHandle cublas;
+  HandleLease handles;  // stream, cuDNN and cuBLAS handles lent from the device's pool
   DropoutDescriptor dropout;
   RnnDescriptor rnn;
   RnnDataDescriptor x_desc;
@@ -32,13 +31,21 @@ struct RnnSetup {
   std::vector<RnnAlgorithm> candidates;
   bool algorithm_known = false;  // from the cache: no probe needed
   CudnnSizes sizes;
+
+  cudaStream_t stream() const { return handles->stream.get(); }
+  cudnnHandle_t cudnn() const { return handles->cudnn.get(); }
+  cublasHandle_t cublas() const { return handles->cublas.get(); }
 };
 
 // Key of the algorithm cache: what can make cuDNN accept or refuse an algorithm.
 std::string rnn_shape_key(const DeviceInfo& device, const ModelConfig& model, int batch, bool tf32);
 
-RnnSetup make_rnn_setup(const DeviceInfo& device, const ModelConfig& model, int batch, bool tf32,
-                        const std::vector<RnnAlgorithm>& candidates, bool algorithm_known);
+// Describes the GRU on `handles` and keeps the candidates whose size queries cuDNN accepts.
+// Throws TrainingError when cuDNN refuses every candidate (failures.h: a refusal); any other
+// cuDNN failure propagates as what it is.
+RnnSetup make_rnn_setup(HandleLease handles, const DeviceInfo& device, const ModelConfig& model,
+                        int batch, bool tf32, const std::vector<RnnAlgorithm>& candidates,
+                        bool algorithm_known);
 
 // Calls release() on destruction once armed; the first member of a trainer, so it runs after
 // every buffer of the trainer has been freed.
@@ -46,7 +53,7 @@ class AdmissionTicket {
  public:
   AdmissionTicket() = default;
   ~AdmissionTicket() {
-    if (state_) state_->release(device_);
+    if (state_) state_->gate(device_).release();
   }
   AdmissionTicket(const AdmissionTicket&) = delete;
   AdmissionTicket& operator=(const AdmissionTicket&) = delete;
@@ -91,7 +98,7 @@ class CudnnTrainer final : public Trainer {
   void choose_algorithm(const std::string& shape_key);
   void probe_algorithm();
   void build_weight_map();
-  void upload_rows(const RowList& rows, DeviceBuffer<std::uint32_t>& buffer);
+  void upload_rows(const RowList& rows, DeviceBuffer<std::uint32_t>& target);
   void zero_gradients();
   // One chunk of at most B rows (device row indices), padded to B.
   void run_chunk(const std::uint32_t* rows, int n, Pass pass, std::uint64_t dropout_key,
@@ -99,6 +106,11 @@ class CudnnTrainer final : public Trainer {
   void finish_gradient();  // cuDNN's weight gradient → our flat gradient
   void current_device() const;
   void synchronize() const;
+  // `count` elements from the device's pool, in the order of this trainer's stream.
+  template <typename T>
+  DeviceBuffer<T> buffer(std::size_t count) const {
+    return DeviceBuffer<T>(count, state_->memory_pool(setup_.device), setup_.stream());
+  }
 
   AdmissionTicket ticket_;  // first: destroyed last
   std::shared_ptr<BackendState> state_;
@@ -110,6 +122,7 @@ class CudnnTrainer final : public Trainer {
   ParameterLayout layout_;
   RnnAlgorithm algorithm_ = RnnAlgorithm::standard;
   std::size_t weight_space_bytes_ = 0;  // cuDNN's size for algorithm_ (≤ the buffer's)
+  CudnnSizes chosen_sizes_;             // cuDNN's sizes for algorithm_ (describe())
   long step_ = 0;  // Adam steps taken
   RowList order_;  // this epoch's order, kept alive while its upload may be in flight
 
@@ -118,7 +131,7 @@ class CudnnTrainer final : public Trainer {
   DeviceBuffer<std::int64_t> d_map_;
   DeviceBuffer<std::uint8_t> d_decay_mask_;
   DeviceBuffer<float> d_weight_space_, d_dweight_space_;
-  DeviceBuffer<unsigned char> d_workspace_, d_reserve_, d_cublas_workspace_;
+  DeviceBuffer<unsigned char> d_workspace_, d_reserve_;
   // Activations of one padded batch.
   DeviceBuffer<float> d_x_, d_dx_, d_y_, d_dy_, d_head_in_, d_head_grad_, d_logits_, d_dlogits_;
   DeviceBuffer<float> d_losses_;

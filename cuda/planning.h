@@ -86,7 +86,7 @@ struct MemoryEstimate {
 // flatten); without one the flatten head reads cuDNN's output y directly.
 bool needs_head_buffer(Head head, double dropout);
 
-// cuBLAS workspace each trainer owns (cuBLAS recommends 32 MiB on Hopper).
+// cuBLAS workspace of each handle set, one per live trainer (cuBLAS recommends 32 MiB on Hopper).
 constexpr std::size_t cublas_workspace_bytes = std::size_t{32} << 20;
 
 MemoryEstimate estimate_trainer_memory(const TrainerShape& shape, const CudnnSizes& sizes);

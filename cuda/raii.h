@@ -121,6 +121,10 @@ using RnnDescriptor = Owned<cudnnRNNDescriptor_t, RnnDescriptorTraits>;
 using RnnDataDescriptor = Owned<cudnnRNNDataDescriptor_t, RnnDataDescriptorTraits>;
 
 // `count` elements of T in device memory (uninitialised). An empty buffer holds no pointer.
+// Plain buffers (the dataset, made once per sweep) use cudaMalloc/cudaFree. A trainer's buffers
+// are stream-ordered: taken from the device's memory pool on the trainer's stream and given back
+// on that stream (cudaMallocFromPoolAsync/cudaFreeAsync), so that creating and destroying a
+// trainer at every fold boundary never synchronises the device, as cudaFree does.
 template <typename T>
 class DeviceBuffer {
  public:
@@ -128,18 +132,33 @@ class DeviceBuffer {
   explicit DeviceBuffer(std::size_t count) : count_(count) {
     if (count > 0) EEGSWEEP_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)));
   }
-  ~DeviceBuffer() {
-    if (data_) (void)cudaFree(data_);
+  // From `pool` in the order of `stream`; a null pool (a device without memory pools) falls
+  // back to cudaMalloc.
+  DeviceBuffer(std::size_t count, cudaMemPool_t pool, cudaStream_t stream)
+      : count_(count), pool_(pool), stream_(stream) {
+    if (count == 0) return;
+    if (pool) {
+      EEGSWEEP_CUDA_CHECK(cudaMallocFromPoolAsync(reinterpret_cast<void**>(&data_), count * sizeof(T),
+                                                  pool, stream));
+    } else {
+      EEGSWEEP_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)));
+    }
   }
+  ~DeviceBuffer() { free(); }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   DeviceBuffer(DeviceBuffer&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), count_(std::exchange(other.count_, 0)) {}
+      : data_(std::exchange(other.data_, nullptr)),
+        count_(std::exchange(other.count_, 0)),
+        pool_(other.pool_),
+        stream_(other.stream_) {}
   DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
     if (this != &other) {
-      if (data_) (void)cudaFree(data_);
+      free();
       data_ = std::exchange(other.data_, nullptr);
       count_ = std::exchange(other.count_, 0);
+      pool_ = other.pool_;
+      stream_ = other.stream_;
     }
     return *this;
   }
@@ -150,8 +169,32 @@ class DeviceBuffer {
   std::size_t bytes() const { return count_ * sizeof(T); }
 
  private:
+  void free() noexcept {
+    if (!data_) return;
+    if (pool_) {
+      (void)cudaFreeAsync(data_, stream_);
+    } else {
+      (void)cudaFree(data_);
+    }
+    data_ = nullptr;
+  }
+
   T* data_ = nullptr;
   std::size_t count_ = 0;
+  cudaMemPool_t pool_ = nullptr;
+  cudaStream_t stream_ = nullptr;
+};
+
+// What a trainer needs to issue work on a GPU, kept in a per-device pool (BackendState) and
+// lent to one trainer at a time: creating and destroying cuDNN and cuBLAS handles costs
+// milliseconds and device-wide synchronisation at every fold boundary. Each set has its own
+// stream, and its cuBLAS workspace is its own, so trainers sharing a GPU stay independent.
+struct HandleSet {
+  int device = 0;
+  Stream stream;
+  CudnnHandle cudnn;
+  CublasHandle cublas;
+  DeviceBuffer<unsigned char> cublas_workspace;
 };
 
 // Restores the calling thread's current device when it goes out of scope: trainers of several

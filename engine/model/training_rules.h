@@ -42,12 +42,36 @@ inline float adam_alpha(double learning_rate, long t) {
   return static_cast<float>(learning_rate * std::sqrt(1.0 - std::pow(b2, t)) / (1.0 - std::pow(b1, t)));
 }
 
+// Each operation of adam_update rounds once to float, on every backend. On the GPU the compiler
+// would otherwise fuse a multiply and an add into one fma (one rounding instead of two), and the
+// weights would differ from the CPU's in the last bit from the first step; the _rn intrinsics
+// are never fused. The host is compiled without contraction (ISO C++ mode: -ffp-contract=off).
+namespace exact {
+#ifdef __CUDA_ARCH__
+__device__ inline float add(float a, float b) { return __fadd_rn(a, b); }
+__device__ inline float sub(float a, float b) { return __fsub_rn(a, b); }
+__device__ inline float mul(float a, float b) { return __fmul_rn(a, b); }
+__device__ inline float div(float a, float b) { return __fdiv_rn(a, b); }
+__device__ inline float sqrt(float a) { return __fsqrt_rn(a); }
+#else
+inline float add(float a, float b) { return a + b; }
+inline float sub(float a, float b) { return a - b; }
+inline float mul(float a, float b) { return a * b; }
+inline float div(float a, float b) { return a / b; }
+inline float sqrt(float a) { return std::sqrt(a); }
+#endif
+}  // namespace exact
+
 EEGSWEEP_HOST_DEVICE inline void adam_update(float& w, float& m, float& v, float g, float alpha,
                                              float decay) {
-  g += decay * w;
-  m += (g - m) * (1.0f - AdamConstants::beta1);
-  v += (g * g - v) * (1.0f - AdamConstants::beta2);
-  w -= alpha * m / (sqrtf(v) + AdamConstants::epsilon);
+  constexpr float one_minus_beta1 = 1.0f - AdamConstants::beta1;
+  constexpr float one_minus_beta2 = 1.0f - AdamConstants::beta2;
+  g = exact::add(g, exact::mul(decay, w));                              // g += decay·w
+  m = exact::add(m, exact::mul(exact::sub(g, m), one_minus_beta1));     // m += (g − m)(1 − β1)
+  v = exact::add(v, exact::mul(exact::sub(exact::mul(g, g), v), one_minus_beta2));
+  const float step = exact::div(exact::mul(alpha, m),                   // α·m / (√v + ε)
+                                exact::add(exact::sqrt(v), AdamConstants::epsilon));
+  w = exact::sub(w, step);
 }
 
 }  // namespace eegsweep

@@ -5,9 +5,11 @@
 //
 //   build/bench/gpu_bench [--epochs 2] [--packs 1,4,16] [--hidden 256] [--timesteps 2548]
 //                         [--batch 32] [--rows 1278] [--head flatten] [--tf32]
+//   build/bench/gpu_bench --probe     # is a GPU usable? (scripts/gpu_check.sh asks first)
 //
 // Prints a table, then one `RESULT key=value …` line per measurement for scripts to parse.
-// Without a GPU it says why and exits 0 (nothing to measure is not a failure of the build).
+// Without a GPU it says why and exits 0 (nothing to measure is not a failure of the build);
+// --probe prints "gpu: <backend name>" and exits 0, or "no GPU: <why>" and exits 3.
 
 #include <algorithm>
 #include <chrono>
@@ -40,6 +42,7 @@ struct Options {
   int rows = 1278;
   Head head = Head::flatten;
   bool tf32 = false;
+  bool probe = false;
 };
 
 std::vector<int> parse_list(const std::string& text) {
@@ -66,6 +69,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--rows") o.rows = std::stoi(value());
     else if (a == "--head") o.head = parse_head(value());
     else if (a == "--tf32") o.tf32 = true;
+    else if (a == "--probe") o.probe = true;
     else throw std::invalid_argument("unknown option " + a + " (see the comment at the top of gpu_bench.cpp)");
   }
   if (o.epochs < 1 || o.packs.empty()) throw std::invalid_argument("--epochs ≥ 1 and --packs non-empty");
@@ -175,10 +179,18 @@ int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     std::string why;
     if (!cuda_usable(&why)) {
+      if (o.probe) {
+        std::printf("no GPU: %s\n", why.c_str());
+        return 3;
+      }
       std::printf("gpu_bench: skipped, %s\n", why.c_str());
       return 0;
     }
     auto backend = make_cuda_backend();
+    if (o.probe) {
+      std::printf("gpu: %s\n", backend->name().c_str());
+      return 0;
+    }
     auto data = classic_table(o);
     backend->set_dataset(data);
     FoldData fold;

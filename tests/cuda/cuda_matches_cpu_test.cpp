@@ -235,6 +235,79 @@ INSTANTIATE_TEST_SUITE_P(Shapes, CudaShapes, ::testing::ValuesIn(shapes()),
                            return "shape" + std::to_string(info.index);
                          });
 
+// The classic notebook's sequence length (2548 steps, one input each) at a small hidden size
+// and batch: rounding accumulated over thousands of recurrent steps stays within float noise.
+TEST(CudaLongSequence, LongSequenceGradientMatchesCpu) {
+  SKIP_WITHOUT_GPU();
+  const Shape s{4, 2548, 1, 32, 1, Head::flatten, 3};
+  SCOPED_TRACE(describe(s));
+  TrainConfig train;
+  train.batch_size = s.batch;
+  train.seed = 31;
+  Pair p = make_pair(s, train, 12, true);
+  const RowList batch = {9, 2, 7, 4};
+  std::vector<float> g_cpu, g_gpu;
+  const double loss_cpu = p.cpu->loss_and_gradient(batch, g_cpu);
+  const double loss_gpu = p.gpu->loss_and_gradient(batch, g_gpu);
+  EXPECT_NEAR(loss_gpu, loss_cpu, 1e-4 * std::abs(loss_cpu) + 1e-6);
+  ASSERT_EQ(g_gpu.size(), g_cpu.size());
+  for (const Range& r : tensors(model_of(s))) {
+    EXPECT_LT(relative_difference(g_gpu, g_cpu, r.begin, r.end), 1e-3) << r.name;
+  }
+  const RowList rows = test::all_rows(12);
+  const Evaluation cpu = p.cpu->evaluate(rows);
+  const Evaluation gpu = p.gpu->evaluate(rows);
+  EXPECT_NEAR(gpu.loss, cpu.loss, 1e-4 * std::abs(cpu.loss) + 1e-6);
+  EXPECT_EQ(gpu.confusion.total(), 12);
+}
+
+// Weight decay on its own. Adam's first step moves every parameter by lr·sign(g') (m = 0.1·g',
+// v = 0.001·g'², alpha = lr·√0.001/0.1, so alpha·m/√v = lr·sign(g')), where g' = g + decay·w for
+// matrices and g' = g for biases. With decay 1 and weights large next to the gradient, each
+// matrix entry therefore moves by lr towards zero and each bias against its gradient: a hand
+// calculation that checks the decay mask and the decay term on the GPU, and the CPU must agree.
+TEST(CudaWeightDecay, WeightDecayAloneMatchesCpu) {
+  SKIP_WITHOUT_GPU();
+  const Shape s{16, 6, 2, 8, 1, Head::last, 3};
+  SCOPED_TRACE(describe(s));
+  TrainConfig train;
+  train.batch_size = 16;  // all 16 training rows of the fold in one minibatch: one Adam step
+  train.seed = 41;
+  train.learning_rate = 1e-4;  // tiny next to the weights (~0.2)
+  train.weight_decay = 1.0;
+  Pair p = make_pair(s, train, 21, true);  // rows 3, 7, 11, … validate; 16 train
+  ASSERT_EQ(p.fold.train_rows.size(), 16u);
+  const ModelWeights w0 = p.gpu->weights();
+  std::vector<float> g;
+  p.cpu->loss_and_gradient(p.fold.train_rows, g);  // the epoch's only batch, in any order
+  p.cpu->train_epoch(0);
+  p.gpu->train_epoch(0);
+  const ModelWeights cpu = p.cpu->weights();
+  const ModelWeights gpu = p.gpu->weights();
+  const ParameterLayout layout(model_of(s));
+  const double lr = train.learning_rate;
+  int checked = 0, matrices_towards_zero = 0;
+  for (std::size_t k = 0; k < w0.values.size(); ++k) {
+    const double effective = g[k] + (layout.is_matrix(k) ? w0.values[k] : 0.0);
+    if (std::abs(effective) < 1e-3) continue;  // ε = 1e-7 and the order of summation matter here
+    const double expected = -lr * (effective > 0 ? 1.0 : -1.0);
+    const double du_gpu = static_cast<double>(gpu.values[k]) - w0.values[k];
+    const double du_cpu = static_cast<double>(cpu.values[k]) - w0.values[k];
+    // Allowed: one float spacing of w (the update is rounded where it is added), and 0.4 % of lr
+    // for ε against √v = 0.0316·|g'| ≥ 3.2e-5 and Adam's float constants.
+    const double tolerance = std::abs(w0.values[k]) * 1.2e-7 + 4e-3 * lr;
+    EXPECT_NEAR(du_gpu, expected, tolerance) << "parameter " << k;
+    EXPECT_NEAR(du_cpu, expected, tolerance) << "parameter " << k;
+    if (layout.is_matrix(k) && std::abs(w0.values[k]) > 10 * std::abs(g[k])) {
+      EXPECT_LT(std::abs(gpu.values[k]), std::abs(w0.values[k])) << "matrix parameter " << k;
+      ++matrices_towards_zero;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, static_cast<int>(w0.values.size() / 2));
+  EXPECT_GT(matrices_towards_zero, 50);  // of 264 matrix entries
+}
+
 TEST(CudaTraining, SmallTrainingRunMatchesCpu) {
   SKIP_WITHOUT_GPU();
   test::SyntheticTask task = test::small_synthetic_task();
@@ -336,6 +409,21 @@ TEST(CudaBackend, DescribesDeviceAndAlgorithm) {
   const std::string strict = backend->create_trainer(model, train, fold)->describe();
   EXPECT_NE(strict.find("algo="), std::string::npos) << strict;
   EXPECT_NE(strict.find("fp32-strict"), std::string::npos) << strict;
+  // The version as people write it ("cuDNN 9.19.0"), not cudnnGetVersion()'s 91900.
+  EXPECT_EQ(strict.rfind("cuDNN 9.", 0), 0u) << strict;
+  // The chosen algorithm's weight space holds exactly the GRU's parameters, 3H(I + H) + 6H
+  // floats (double bias), give or take cuDNN's alignment padding; training needs a reserve.
+  const std::size_t parameter_bytes = 4 * (3 * 32 * (1 + 32) + 6 * 32);
+  const auto number_after = [&](const std::string& key) {
+    const std::size_t at = strict.find(key);
+    EXPECT_NE(at, std::string::npos) << key << " in " << strict;
+    return at == std::string::npos ? 0 : std::stoull(strict.substr(at + key.size()));
+  };
+  const std::size_t weight_space = number_after(" weight_space=");
+  EXPECT_GE(weight_space, parameter_bytes) << strict;
+  EXPECT_LE(weight_space, parameter_bytes + 4096) << strict;
+  EXPECT_GT(number_after(" reserve="), 0u) << strict;
+  number_after(" workspace=");
   train.tf32 = true;
   const std::string tf32 = backend->create_trainer(model, train, fold)->describe();
   EXPECT_NE(tf32.find("tf32"), std::string::npos) << tf32;
@@ -364,6 +452,33 @@ TEST(CudaBackend, TrainerThatCanNeverFitIsATrainingError) {
                 what.find("cuDNN supports no GRU algorithm") != std::string::npos)
         << what;
   }
+}
+
+// A label outside the model's classes would index past the logits and the confusion matrix
+// on the device; dropout ≥ 1 divides by zero. Both are refused before any kernel runs.
+TEST(CudaBackend, RejectsBadLabelsAndDropoutBeforeTheDevice) {
+  SKIP_WITHOUT_GPU();
+  auto backend = make_cuda_backend();
+  auto data = test::random_dataset(10, 12, 3, 3);
+  data->y[6] = 5;  // three class names, one label beyond them
+  backend->set_dataset(data);
+  FoldData fold;
+  fold.train_rows = test::all_rows(10);
+  fold.standardizer = test::standardizer_of(*data, fold.train_rows);
+  const ModelConfig model = model_of({4, 6, 2, 8, 1, Head::last, 3});
+  try {
+    backend->create_trainer(model, TrainConfig{}, fold);
+    FAIL() << "expected invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("row 6"), std::string::npos) << e.what();
+  }
+  data->y[6] = 1;
+  backend->set_dataset(data);
+  TrainConfig train;
+  train.dropout = 1.0;
+  EXPECT_THROW(backend->create_trainer(model, train, fold), std::invalid_argument);
+  train.dropout = 0.5;
+  EXPECT_NO_THROW(backend->create_trainer(model, train, fold));
 }
 
 TEST(CudaBackend, RejectsAModelThatDoesNotFitTheData) {
