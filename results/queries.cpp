@@ -10,7 +10,7 @@
 #include <set>
 
 #include "results/store.h"
-#include "results/store_impl.h"
+#include "results/detail/store_impl.h"
 
 namespace eegsweep {
 

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "results/schema_sql.h"
-#include "results/store_impl.h"
+#include "results/detail/store_impl.h"
 
 namespace eegsweep {
 

@@ -13,9 +13,9 @@
 #include "engine/data/hash.h"
 #include "engine/data/random.h"
 #include "engine/data/seed_streams.h"
-#include "engine/spec/param_space.h"
+#include "engine/spec/detail/param_space.h"
 #include "engine/spec/parameters.h"
-#include "engine/spec/spec_hash.h"
+#include "engine/spec/detail/spec_hash.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep {

@@ -6,8 +6,8 @@
 #include "engine/data/hash.h"
 #include "engine/data/random.h"
 #include "engine/model/metrics.h"
-#include "engine/spec/spec_hash.h"
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_hash.h"
+#include "engine/spec/detail/spec_node.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep {

@@ -1,6 +1,6 @@
 // Typed, located reads from the sweep document (see node_reader.h).
 
-#include "engine/spec/node_reader.h"
+#include "engine/spec/detail/node_reader.h"
 
 #include <algorithm>
 #include <cctype>

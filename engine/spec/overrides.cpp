@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_node.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::spec_detail {

@@ -1,12 +1,12 @@
 // Search spaces of single parameters, in the forms W&B sweep files use: value, values (with
 // probabilities), or a distribution with min/max (see the sweep file reference in sweep_spec.h).
 
-#include "engine/spec/param_space.h"
+#include "engine/spec/detail/param_space.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "engine/spec/node_reader.h"
+#include "engine/spec/detail/node_reader.h"
 
 namespace eegsweep::spec_detail {
 namespace {

@@ -1,6 +1,6 @@
 // Locations and the one error format of the sweep file.
 
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_node.h"
 
 #include <charconv>
 

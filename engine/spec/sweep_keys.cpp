@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "engine/model/metrics.h"
-#include "engine/spec/key_table.h"
-#include "engine/spec/node_reader.h"
-#include "engine/spec/param_space.h"
+#include "engine/spec/detail/key_table.h"
+#include "engine/spec/detail/node_reader.h"
+#include "engine/spec/detail/param_space.h"
 #include "engine/spec/sweep_keys.h"
 
 namespace eegsweep::spec_detail {

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/spec/key_table.h"
-#include "engine/spec/node_reader.h"
+#include "engine/spec/detail/key_table.h"
+#include "engine/spec/detail/node_reader.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep {

@@ -3,7 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_node.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::spec_detail {

@@ -3,7 +3,7 @@
 // checked against the parameter table; and the typed form of a parameter value.
 
 #include "engine/spec/parameters.h"
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_node.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::spec_detail {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_node.h"
 
 namespace eegsweep::spec_detail {
 

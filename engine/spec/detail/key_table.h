@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/spec/spec_node.h"
+#include "engine/spec/detail/spec_node.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::spec_detail {
