@@ -41,7 +41,7 @@ case "$mode" in
     find build-coverage -name '*.gcda' -delete
     (cd build-coverage && ctest --output-on-failure -j"$(nproc)" "$@")
     gcovr --root . --object-directory build-coverage --filter 'engine/' --filter 'results/' \
-      --filter 'cuda/' --exclude-unreachable-branches --exclude-throw-branches \
+      --filter 'cuda/' --gcov-exclude '.*CompilerId.*' --exclude-unreachable-branches --exclude-throw-branches \
       --json-summary build-coverage/coverage.json >/dev/null
     scripts/coverage_table.py build-coverage/coverage.json
     ;;
