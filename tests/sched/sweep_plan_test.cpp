@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/sched/final_run.h"
+#include "engine/sched/process_owner.h"
 #include "engine/sched/scheduler.h"
 #include "engine/sched/sweep_plan.h"
 
