@@ -53,7 +53,4 @@ class Runner {
   int units_trained_ = 0;
 };
 
-// Mean and population standard deviation of `metric` over a trial's folds.
-std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds, const std::string& metric);
-
 }  // namespace eegsweep
