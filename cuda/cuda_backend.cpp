@@ -2,6 +2,7 @@
 // and admitted by their memory estimate (planning.h), the RNN algorithm cached per shape.
 #include "cuda/cuda_backend.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -63,6 +64,11 @@ class CudnnBackend final : public Backend {
 
   int concurrency() const override {
     return trainers_per_device() * static_cast<int>(state_->devices().size());
+  }
+  // Memory admission already holds back trainers that do not fit; beyond 64 streams per GPU the
+  // small, latency-bound GRUs this runs gain nothing, and each trainer is a host thread.
+  int max_concurrency() const override {
+    return std::max(64, trainers_per_device()) * static_cast<int>(state_->devices().size());
   }
 
   void set_dataset(std::shared_ptr<const Dataset> data) override {

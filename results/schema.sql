@@ -44,7 +44,7 @@ CREATE TABLE trials (
   status      TEXT NOT NULL DEFAULT 'pending'
               CHECK (status IN ('pending', 'running', 'completed', 'pruned', 'failed')),
   error       TEXT,
-  owner       TEXT,  -- "host:pid" of the process running it; NULL unless running
+  owner       TEXT,  -- "host:pid:start:boot" of the process running it (older: "host:pid"); NULL unless running
   started_at  TEXT,
   finished_at TEXT,
   cv_mean     REAL,  -- of the sweep's metric over the folds

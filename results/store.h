@@ -82,8 +82,8 @@ struct FinalRunRecord {
   std::string created_at;
 };
 
-// Decides whether the process that claimed a running trial is still alive (owner strings are
-// "host:pid"); trials of dead owners are reclaimed.
+// Decides whether the process that claimed a running trial is still alive (owner strings are the
+// scheduler's, e.g. "host:pid:start:boot"); trials of dead owners are reclaimed.
 using OwnerAlive = std::function<bool(const std::string& owner)>;
 
 // One cell of a read-only query: NULL, integer, real or text.

@@ -1,6 +1,7 @@
 // The CPU Backend: hands each (trial, fold) its own CpuTrainer. Trainers share nothing but the
 // read-only dataset, so the scheduler can run one per core.
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,12 @@ class CpuBackend final : public Backend {
            std::to_string(v->patch) + ", " + std::to_string(threads_) + " trainers)";
   }
   int concurrency() const override { return threads_; }
+  // Trainers are single-threaded and compute-bound, so one per hardware thread is the useful
+  // most; four per hardware thread still lets a small machine run a deliberately oversubscribed
+  // sweep (a test, a -j 8 on a laptop) without handing it thousands of threads.
+  int max_concurrency() const override {
+    return 4 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
   void set_dataset(std::shared_ptr<const Dataset> data) override { data_ = std::move(data); }
   std::unique_ptr<Trainer> create_trainer(const ModelConfig& model, const TrainConfig& train,
                                           const FoldData& fold) override {

@@ -65,6 +65,9 @@ class Backend {
   virtual std::string name() const = 0;  // "cpu (oneDNN …)", "cuda:0 NVIDIA H100 …"
   // How many trainers the scheduler should run at once on this backend.
   virtual int concurrency() const = 0;
+  // The most trainers at once that can make sense here; a larger -j or resources.max_concurrent
+  // is reduced to it (each trainer is a thread and its memory, and beyond this they only queue).
+  virtual int max_concurrency() const = 0;
   // Called once per sweep, before any trainer is created.
   virtual void set_dataset(std::shared_ptr<const Dataset> data) = 0;
   // Starts from init_weights(model, train.seed). Thread-safe: the scheduler calls it from

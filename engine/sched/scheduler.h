@@ -1,6 +1,8 @@
 #pragma once
 // Runs a sweep: (trial, fold) units on the backend's slots, one thread (the caller's) as the only
 // writer to the results store, resume by parameter hash, then the final run of the best trial.
+// This is the orchestration; the parts are sweep_plan.h (splits), trial_source.h (the search),
+// unit_plan.h (what is ready), runner.h (claims, dispatches, records) and final_run.h.
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +15,9 @@ namespace eegsweep {
 
 struct RunOptions {
   bool fresh = false;        // start a new sweep row instead of resuming
-  int max_concurrent = 0;    // 0 = spec.max_concurrent, else the backend's concurrency
+  // Units trained at once: 0 = spec.max_concurrent, else the backend's concurrency(). More than
+  // the backend's max_concurrency() is reduced to it, with a log line.
+  int max_concurrent = 0;
   bool final_run = true;     // retrain the best trial and score it on the test rows
   bool interactive = false;  // a status line instead of log lines
   // > 0: after this many units are stored, stop exactly as Ctrl-C does (in-flight units are
@@ -37,13 +41,10 @@ struct RunSummary {
 // The database a sweep writes: spec.results_path, else results/<name>.db in the working directory.
 std::string results_database_path(const SweepSpec& spec);
 
-// "host:pid" of this process, and whether such an owner still runs (trials of dead owners are
-// reclaimed on resume).
-std::string this_process_owner();
-bool owner_is_alive(const std::string& owner);
-
-// Throws DataError/SpecError/StoreError/std::runtime_error for problems that stop the whole
-// sweep (bad data, unusable device); a failing trial is recorded and the sweep goes on.
+// Chooses the backend, loads the data, plans the splits, opens the sweep in the store, runs its
+// units (runner.h) and then the final run. Throws DataError/SpecError/StoreError/
+// std::runtime_error (WorkerStartError when not one worker thread starts) for problems that stop
+// the whole sweep (bad data, unusable device); a failing trial is recorded and the sweep goes on.
 RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options);
 
 }  // namespace eegsweep

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@ namespace eegsweep::testing {
 struct ProcessResult {
   int exit_code = -1;  // 128 + signal when killed by a signal
   std::string out, err;
+  long max_rss_kb = 0;  // the child's peak resident memory
 };
 
 class Child {
@@ -45,8 +47,10 @@ class Child {
   void signal(int sig) { kill(pid_, sig); }
   ProcessResult wait() {
     int status = 0;
-    waitpid(pid_, &status, 0);
+    struct rusage usage {};
+    wait4(pid_, &status, 0, &usage);
     ProcessResult r;
+    r.max_rss_kb = usage.ru_maxrss;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = slurp(out_path_);
     r.err = slurp(err_path_);

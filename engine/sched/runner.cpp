@@ -1,0 +1,159 @@
+#include "engine/sched/runner.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "engine/sched/final_run.h"
+#include "engine/sched/stop_signal.h"
+
+namespace eegsweep {
+
+namespace {
+
+// Mean and population standard deviation of the sweep metric over a trial's stored folds.
+std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds, const std::string& metric) {
+  double sum = 0;
+  for (const auto& f : folds) sum += metric_value(f.val, metric);
+  const double mean = sum / static_cast<double>(folds.size());
+  double squares = 0;
+  for (const auto& f : folds) squares += std::pow(metric_value(f.val, metric) - mean, 2);
+  return {mean, std::sqrt(squares / static_cast<double>(folds.size()))};
+}
+
+}  // namespace
+
+Runner::Runner(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, TrialStore& store,
+               TrialSource& search, Progress& progress, const RunnerOptions& options)
+    : spec_(spec),
+      plan_(plan),
+      backend_(backend),
+      store_(store),
+      search_(search),
+      progress_(progress),
+      options_(options),
+      units_(options.order) {}
+
+int Runner::run() {
+  try {
+    train_until_done();
+  } catch (...) {
+    // The error is what the caller needs to see; a failure to release as well changes nothing
+    // for it (a trial left running by a process that has ended is reclaimed by the next run).
+    try {
+      release_unfinished();
+    } catch (...) {
+    }
+    throw;
+  }
+  release_unfinished();
+  return units_trained_;
+}
+
+void Runner::train_until_done() {
+  WorkerPool pool(options_.concurrency);
+  for (;;) {
+    while (!stop_requested() && units_.in_flight() < options_.concurrency) {
+      const UnitPlan::Step step = units_.next_step();
+      if (step == UnitPlan::Step::claim_trial) {
+        claim_trial();
+      } else if (step == UnitPlan::Step::run_unit) {
+        dispatch(pool, units_.take_unit());
+      } else {
+        break;
+      }
+    }
+    if (units_.in_flight() == 0) break;
+    record(pool.next_result());
+  }
+}
+
+void Runner::claim_trial() {
+  std::optional<TrialRecord> claimed = store_.claim_trial();
+  if (!claimed) {
+    std::vector<TrialRecord> suggested = search_.suggest(store_.trials());
+    if (!suggested.empty()) {
+      store_.add_trials(suggested);
+      claimed = store_.claim_trial();
+    }
+  }
+  if (!claimed) {
+    units_.no_more_trials();
+    return;
+  }
+  std::set<int> folds;
+  for (int f = 0; f < static_cast<int>(plan_.folds.size()); ++f) folds.insert(f);
+  for (int f : store_.completed_folds(claimed->id)) folds.erase(f);
+  TrialSetup setup;
+  try {
+    setup = trial_setup(spec_, trial_params_from_json(claimed->params_json), *plan_.data, claimed->seed);
+  } catch (const std::exception& e) {
+    finish(claimed->id, claimed->number, TrialStatus::failed, e.what());
+    return;
+  }
+  if (folds.empty()) {
+    finish(claimed->id, claimed->number, TrialStatus::completed, "");
+    return;
+  }
+  setups_.emplace(claimed->id, std::move(setup));
+  units_.add_trial(claimed->id, claimed->number, std::vector<int>(folds.begin(), folds.end()));
+}
+
+void Runner::dispatch(WorkerPool& pool, const Unit& unit) {
+  pool.submit([this, unit, setup = setups_.at(unit.trial_id)] {
+    return train_unit(spec_, plan_, backend_, unit, setup);
+  });
+  if (auto why = pool.take_start_failure()) {
+    progress_.log(fmt::format("{}; training on the {} worker thread(s) already running", *why,
+                              pool.threads()));
+  }
+}
+
+void Runner::record(const UnitResult& result) {
+  const Unit& unit = result.unit;
+  if (!units_.unit_returned(unit)) return;  // the trial already failed on another fold
+  switch (result.outcome) {
+    case UnitResult::Outcome::completed:
+      store_.record_fold(unit.trial_id, result.record);
+      ++units_trained_;
+      if (units_trained_ == options_.stop_after_units) request_stop();
+      progress_.fold_finished(unit.trial_number, unit.fold,
+                              metric_value(result.record.val, spec_.metric.name),
+                              result.record.seconds);
+      if (units_.fold_stored(unit)) finish(unit.trial_id, unit.trial_number, TrialStatus::completed, "");
+      break;
+    case UnitResult::Outcome::failed:
+      units_.cancel_trial(unit.trial_id);
+      finish(unit.trial_id, unit.trial_number, TrialStatus::failed, result.error);
+      break;
+    case UnitResult::Outcome::interrupted:
+      break;
+  }
+}
+
+void Runner::finish(std::int64_t trial_id, int trial_number, TrialStatus status,
+                    const std::string& error) {
+  setups_.erase(trial_id);
+  std::optional<double> mean, std;
+  if (status == TrialStatus::completed) {
+    std::tie(mean, std) = cv_statistics(store_.folds(trial_id), spec_.metric.name);
+  }
+  store_.finish_trial(trial_id, status, error, mean, std);
+  progress_.trial_finished(trial_number, status_name(status), mean);
+  if (status == TrialStatus::failed) progress_.log("  " + error);
+  if (auto best = store_.best_trial(); best && best->cv_mean) {
+    progress_.set_best(best->number, *best->cv_mean);
+  }
+}
+
+// Interrupted: what is stored stays; the unfinished trials go back to pending for a resume.
+void Runner::release_unfinished() {
+  for (std::int64_t id : units_.active_trials()) {
+    store_.release_trial(id);
+    units_.cancel_trial(id);
+  }
+}
+
+}  // namespace eegsweep

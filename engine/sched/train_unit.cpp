@@ -1,0 +1,46 @@
+#include "engine/sched/train_unit.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <new>
+
+#include "engine/model/fit.h"
+#include "engine/sched/stop_signal.h"
+
+namespace eegsweep {
+
+UnitResult train_unit(const SweepSpec& spec, const SweepPlan& plan, Backend& backend,
+                      const Unit& unit, TrialSetup setup) {
+  UnitResult result;
+  result.unit = unit;
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    const FoldData data = fold_data(spec, plan, unit.fold);
+    setup.train.seed = fold_seed(setup.train.seed, unit.fold);
+    auto trainer = backend.create_trainer(setup.model, setup.train, data);
+    const FitResult fit_result =
+        fit(*trainer, data, setup.train, setup.model.num_classes, [] { return stop_requested(); });
+    FoldRecord& r = result.record;
+    r.fold = unit.fold;
+    r.train_rows = static_cast<int>(data.train_rows.size());
+    r.val_rows = static_cast<int>(data.val_rows.size());
+    r.best_epoch = fit_result.best_epoch;
+    r.val = fit_result.best;
+    r.confusion = fit_result.best_confusion;
+    r.epochs = fit_result.history;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.backend_detail = trainer->describe();
+  } catch (const Interrupted&) {
+    result.outcome = UnitResult::Outcome::interrupted;
+  } catch (const std::bad_alloc&) {
+    result.outcome = UnitResult::Outcome::failed;
+    result.error = fmt::format("fold {}: out of memory", unit.fold + 1);
+  } catch (const std::exception& e) {
+    result.outcome = UnitResult::Outcome::failed;
+    result.error = fmt::format("fold {}: {}", unit.fold + 1, e.what());
+  }
+  return result;
+}
+
+}  // namespace eegsweep
