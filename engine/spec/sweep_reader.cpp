@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/model/metrics.h"
 #include "engine/spec/detail/key_table.h"
 #include "engine/spec/detail/node_reader.h"
 #include "engine/spec/sweep_spec.h"
@@ -158,6 +159,15 @@ void check_across_keys(const SpecNode& root, SweepSpec& spec, ReadState& state) 
                                             "data.synthetic.rows",
                                             "fewer rows (" + std::to_string(s.rows) + ") than classes (" +
                                                 std::to_string(s.classes) + ")"));
+  }
+  // W&B's default goal is minimize; here it follows the metric. Where the two differ, say so:
+  // a pasted W&B file would otherwise rank its trials the other way round without a word.
+  if (const MapEntry* metric = find_key(root, "metric"); metric != nullptr && !state.failed("metric")) {
+    const MapEntry* name = find_key(metric->node(), "name");
+    if (name != nullptr && find_key(metric->node(), "goal") == nullptr && spec.metric.maximize)
+      spec.messages.push_back(make_message(
+          SpecMessage::Severity::note, name->node().location, "metric.goal",
+          "not given: maximize, as higher " + canonical_metric_name(spec.metric.name) + " is better (W&B's default is minimize)"));
   }
   if (spec.data.format == "muse") spec.data.muse.classes = spec.data.classes;
   if (spec.name.empty() && !state.failed("name")) name_after_file(root, spec, state);

@@ -118,15 +118,30 @@ TEST(WandbMetrics, KerasAndWandbNamesMapToOursAndSaySo) {
     const SweepSpec spec = parse_sweep(std::string(minimal_head()) + "metric: {name: " + c.written + "}\n", "s.yaml");
     EXPECT_EQ(canonical_metric_name(spec.metric.name), c.ours);
     EXPECT_EQ(spec.metric.maximize, c.ours != "loss");
-    ASSERT_EQ(spec.messages.size(), 1u);
+    ASSERT_FALSE(spec.messages.empty());
     EXPECT_EQ(spec.messages[0].severity, SpecMessage::Severity::note);
-    EXPECT_NE(spec.messages[0].str().find("s.yaml:4:16: key 'metric.name': '" + c.written + "' is read as '" +
-                                          c.ours + "'"),
-              std::string::npos)
+    EXPECT_EQ(spec.messages[0].str().rfind("s.yaml:4:16: key 'metric.name': '" + c.written + "' is read as '" +
+                                           c.ours + "'",
+                                           0),
+              0u)
         << spec.messages[0].str();
   }
   // Our own names need no note.
-  EXPECT_TRUE(parse_sweep(std::string(minimal_head()) + "metric: {name: f1_macro}\n", "s.yaml").messages.empty());
+  EXPECT_TRUE(parse_sweep(std::string(minimal_head()) + "metric: {name: f1_macro, goal: maximize}\n", "s.yaml")
+                  .messages.empty());
+}
+
+TEST(WandbMetrics, AGoalThatDiffersFromWandbsDefaultIsSaid) {
+  // W&B minimizes unless told otherwise; here accuracy is maximized: a note says so.
+  const SweepSpec accuracy = parse_sweep(std::string(minimal_head()) + "metric: {name: accuracy}\n", "s.yaml");
+  ASSERT_EQ(accuracy.messages.size(), 1u);
+  EXPECT_EQ(accuracy.messages[0].str(),
+            "s.yaml:4:16: key 'metric.goal': not given: maximize, as higher accuracy is better (W&B's default "
+            "is minimize)");
+  // The loss is minimized, as in W&B: nothing to say.
+  EXPECT_TRUE(parse_sweep(std::string(minimal_head()) + "metric: {name: loss}\n", "s.yaml").messages.empty());
+  // Without a metric section there is no W&B default to differ from.
+  EXPECT_TRUE(parse_sweep(minimal_head(), "s.yaml").messages.empty());
 }
 
 TEST(WandbMetrics, AMetricWeDoNotComputeListsWhatExists) {
