@@ -162,7 +162,7 @@ void check_across_keys(const SpecNode& root, SweepSpec& spec, ReadState& state) 
   }
   // W&B's default goal is minimize; here it follows the metric. Where the two differ, say so:
   // a pasted W&B file would otherwise rank its trials the other way round without a word.
-  if (const MapEntry* metric = find_key(root, "metric"); metric != nullptr && !state.failed("metric")) {
+  if (const MapEntry* metric = find_key(root, "metric"); metric != nullptr && !state.failed("metric.name")) {
     const MapEntry* name = find_key(metric->node(), "name");
     if (name != nullptr && find_key(metric->node(), "goal") == nullptr && spec.metric.maximize)
       spec.messages.push_back(make_message(

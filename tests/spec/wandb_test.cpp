@@ -140,6 +140,13 @@ TEST(WandbMetrics, AGoalThatDiffersFromWandbsDefaultIsSaid) {
             "is minimize)");
   // The loss is minimized, as in W&B: nothing to say.
   EXPECT_TRUE(parse_sweep(std::string(minimal_head()) + "metric: {name: loss}\n", "s.yaml").messages.empty());
+  // An unknown metric is the one problem; no note about its goal.
+  try {
+    parse_sweep(std::string(minimal_head()) + "metric: {name: auc}\n", "s.yaml");
+    ADD_FAILURE() << "auc accepted";
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.messages().size(), 1u) << e.what();
+  }
   // Without a metric section there is no W&B default to differ from.
   EXPECT_TRUE(parse_sweep(minimal_head(), "s.yaml").messages.empty());
 }
