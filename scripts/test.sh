@@ -34,14 +34,15 @@ case "$mode" in
     ;;
   coverage)
     install_missing gcovr
-    # -O0 so that lines and branches map to the source; CUDA off: its code cannot run here.
+    # -O0 so that lines and branches map to the source; atomic counters because tests run
+    # several processes and threads at once; CUDA off: its code cannot run here.
     cmake -S . -B build-coverage -DCMAKE_BUILD_TYPE=Debug -DEEGSWEEP_WITH_CUDA=OFF \
-      -DCMAKE_CXX_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" >/dev/null
+      -DCMAKE_CXX_FLAGS="--coverage -O0 -fprofile-update=atomic" -DCMAKE_EXE_LINKER_FLAGS="--coverage" >/dev/null
     cmake --build build-coverage -j"$(nproc)"
     find build-coverage -name '*.gcda' -delete
     (cd build-coverage && ctest --output-on-failure -j"$(nproc)" "$@")
     gcovr --root . --object-directory build-coverage --filter 'engine/' --filter 'results/' \
-      --filter 'cuda/' --exclude-unreachable-branches --exclude-throw-branches \
+      --filter 'cuda/' --gcov-exclude '.*CompilerId.*' --gcov-ignore-parse-errors --exclude-unreachable-branches --exclude-throw-branches \
       --json-summary build-coverage/coverage.json >/dev/null
     scripts/coverage_table.py build-coverage/coverage.json
     ;;

@@ -22,11 +22,22 @@ using Strings = std::vector<std::string>;
 // own initializer, written once.
 std::string int_text(long long x) { return std::to_string(x); }
 
+KeyDecl declare(std::string path, std::string type, std::string allowed, Strings formats,
+                std::string help) {
+  KeyDecl k;
+  k.path = std::move(path);
+  k.type = std::move(type);
+  k.allowed = std::move(allowed);
+  k.formats = std::move(formats);
+  k.help = std::move(help);
+  return k;
+}
+
 template <class Get>
 KeyDecl int_key(std::string path, Get get, std::int64_t min, std::int64_t max, std::string help,
                 Strings formats = {}) {
-  KeyDecl k{path, "int", std::to_string(min) + " .. " + std::to_string(max), std::move(formats),
-            std::move(help)};
+  KeyDecl k = declare(path, "int", std::to_string(min) + " .. " + std::to_string(max), std::move(formats),
+            std::move(help));
   k.read = [get, path, min, max](const SpecNode& node, SweepSpec& spec) {
     get(spec) = static_cast<std::remove_reference_t<decltype(get(spec))>>(read_int(node, path, min, max));
   };
@@ -40,9 +51,9 @@ KeyDecl int_key(std::string path, Get get, std::int64_t min, std::int64_t max, s
 template <class Get>
 KeyDecl float_key(std::string path, Get get, double min, double max, std::string help,
                   Strings formats = {}, bool max_exclusive = false) {
-  KeyDecl k{path, "float",
+  KeyDecl k = declare(path, "float",
             format_double(min) + (max_exclusive ? " <= x < " : " .. ") + format_double(max),
-            std::move(formats), std::move(help)};
+            std::move(formats), std::move(help));
   k.read = [get, path, min, max, max_exclusive](const SpecNode& node, SweepSpec& spec) {
     get(spec) = read_double(node, path, min, max, max_exclusive);
   };
@@ -55,7 +66,7 @@ KeyDecl float_key(std::string path, Get get, double min, double max, std::string
 
 template <class Get>
 KeyDecl bool_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k{path, "bool", "true, false", std::move(formats), std::move(help)};
+  KeyDecl k = declare(path, "bool", "true, false", std::move(formats), std::move(help));
   k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_bool(node, path); };
   k.default_text = [get] {
     SweepSpec defaults;
@@ -66,7 +77,7 @@ KeyDecl bool_key(std::string path, Get get, std::string help, Strings formats = 
 
 template <class Get>
 KeyDecl seed_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k{path, "seed", "0 .. 2^64-1", std::move(formats), std::move(help)};
+  KeyDecl k = declare(path, "seed", "0 .. 2^64-1", std::move(formats), std::move(help));
   k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_uint64(node, path); };
   k.default_text = [get] {
     SweepSpec defaults;
@@ -77,7 +88,7 @@ KeyDecl seed_key(std::string path, Get get, std::string help, Strings formats = 
 
 template <class Get>
 KeyDecl text_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k{path, "text", "", std::move(formats), std::move(help)};
+  KeyDecl k = declare(path, "text", "", std::move(formats), std::move(help));
   k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_string(node, path); };
   k.default_text = [get] {
     SweepSpec defaults;
@@ -88,7 +99,7 @@ KeyDecl text_key(std::string path, Get get, std::string help, Strings formats = 
 
 template <class Get>
 KeyDecl choice_key(std::string path, Get get, Strings choices, std::string help) {
-  KeyDecl k{path, "choice", join(choices), {}, std::move(help)};
+  KeyDecl k = declare(path, "choice", join(choices), {}, std::move(help));
   k.read = [get, path, choices](const SpecNode& node, SweepSpec& spec) {
     get(spec) = read_choice(node, path, choices);
   };
@@ -101,7 +112,7 @@ KeyDecl choice_key(std::string path, Get get, Strings choices, std::string help)
 
 template <class Get>
 KeyDecl names_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k{path, "names", "a list of distinct names", std::move(formats), std::move(help)};
+  KeyDecl k = declare(path, "names", "a list of distinct names", std::move(formats), std::move(help));
   k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_string_list(node, path); };
   k.default_text = [get] {
     SweepSpec defaults;
@@ -111,14 +122,14 @@ KeyDecl names_key(std::string path, Get get, std::string help, Strings formats =
 }
 
 KeyDecl mapping(std::string path, std::string help, Strings formats = {}) {
-  return KeyDecl{std::move(path), "mapping", "", std::move(formats), std::move(help)};
+  return declare(std::move(path), "mapping", "", std::move(formats), std::move(help));
 }
 
 // A key read by its own code (cross-key rules, W&B spellings); its doc row is declared here too.
 KeyDecl custom_key(std::string path, std::string type, std::string allowed, std::string default_text,
                    std::string help, std::function<void(const SpecNode&, SweepSpec&)> read,
                    Strings formats = {}) {
-  KeyDecl k{std::move(path), std::move(type), std::move(allowed), std::move(formats), std::move(help)};
+  KeyDecl k = declare(std::move(path), std::move(type), std::move(allowed), std::move(formats), std::move(help));
   k.read = std::move(read);
   if (!default_text.empty()) k.default_text = [default_text] { return default_text; };
   return k;
