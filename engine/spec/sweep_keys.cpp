@@ -148,7 +148,7 @@ KeyDecl after(KeyDecl k, Strings needs) {
 // A key of W&B sweep files that means nothing here: accepted (it stays in the stored spec text)
 // with a warning that says what eegsweep does instead.
 KeyDecl wandb_ignored(const std::string& path, const std::string& instead) {
-  KeyDecl k{path, "W&B", "", {}, "ignored, with a warning: " + instead};
+  KeyDecl k = declare(path, "W&B", "", {}, "ignored, with a warning: " + instead);
   k.foreign = true;
   k.read = [path, instead](const SpecNode& node, SweepSpec& spec) {
     const std::string written =
@@ -161,7 +161,7 @@ KeyDecl wandb_ignored(const std::string& path, const std::string& instead) {
 
 // A key of W&B sweep files that eegsweep does not offer yet: an error, never silently skipped.
 KeyDecl wandb_not_yet(const std::string& path, const std::string& problem) {
-  KeyDecl k{path, "W&B", "", {}, problem};
+  KeyDecl k = declare(path, "W&B", "", {}, problem);
   k.foreign = true;
   k.read = [path, problem](const SpecNode& node, SweepSpec&) { fail(node.location, path, problem); };
   return k;

@@ -23,12 +23,12 @@ struct KeyDecl {
   bool required = false;
   // Reads the node into the spec (typed, range-checked, error at the node's location). Empty for
   // a mapping, whose children are read by their own rows.
-  std::function<void(const SpecNode& node, SweepSpec& spec)> read{};
+  std::function<void(const SpecNode& node, SweepSpec& spec)> read;
   // The default as the docs show it; empty: none.
-  std::function<std::string()> default_text{};
+  std::function<std::string()> default_text;
   // Keys whose reading this one builds on (besides data.format for a key with `formats`): when
   // one of them could not be read, this key is skipped rather than reported as a second problem.
-  std::vector<std::string> needs{};
+  std::vector<std::string> needs;
   // A W&B key that is accepted but not ours (ignored with a warning, or not supported yet): not
   // listed among the allowed keys.
   bool foreign = false;
