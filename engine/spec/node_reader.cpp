@@ -111,7 +111,9 @@ std::string renamed_key_text(const SweepSpec& source, const Location& where, con
   if (!line.empty() && line.back() == '\r') line.pop_back();
   std::size_t at = static_cast<std::size_t>(where.column - 1);
   if (at < line.size() && (line[at] == '"' || line[at] == '\'')) ++at;  // a quoted key
-  if (line.compare(at, key.size(), key) != 0) return "";
+  // Where the column does not point at the key (a multi-byte character before it, YAML's
+  // explicit "? key"), there is no line to offer.
+  if (at > line.size() || line.compare(at, key.size(), key) != 0) return "";
   line.replace(at, key.size(), replacement);
   return "replace line " + std::to_string(where.line) + " with:\n" + line;
 }

@@ -191,6 +191,14 @@ TEST(WandbParameters, QuotedAndFlowStyleKeysKeepTheRestOfTheLine) {
       << flow;
 }
 
+TEST(WandbParameters, TheCorrectedLineKeepsMultiByteTextBeforeTheKey) {
+  const std::string message =
+      spec_error(std::string(minimal_head()) + "parameters: {head: {values: [\"\u00fc\"]}, lr: {value: 0.1}}\n");
+  EXPECT_NE(message.find("replace line 4 with:\nparameters: {head: {values: [\"\u00fc\"]}, learning_rate: {value: 0.1}}"),
+            std::string::npos)
+      << message;
+}
+
 TEST(WandbParameters, AnOverrideGetsItsCorrectedCommand) {
   const std::string message = spec_error(minimal_head(), {"parameters.lr.values=[0.1, 0.01]"});
   EXPECT_EQ(message,
