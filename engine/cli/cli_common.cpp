@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -141,6 +142,15 @@ std::string render_csv(const std::vector<std::string>& headers,
 }
 
 std::string format_metric(double value) { return fmt::format("{:.4f}", value); }
+
+void print_spec_messages(const std::vector<SpecMessage>& messages, bool count) {
+  std::size_t problems = 0;
+  for (const auto& m : messages) {
+    std::fprintf(stderr, "sweep: %s: %s\n", severity_name(m.severity), m.str().c_str());
+    if (m.severity != SpecMessage::Severity::note) ++problems;
+  }
+  if (count && problems > 1) std::fprintf(stderr, "sweep: %s\n", count_problems(messages).c_str());
+}
 
 }  // namespace eegsweep::cli
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/spec/sweep_spec.h"
 #include "results/store.h"
 
 namespace eegsweep::cli {
@@ -64,6 +65,10 @@ std::string render_csv(const std::vector<std::string>& headers,
                        const std::vector<std::vector<std::string>>& rows);
 
 std::string format_metric(double value);  // 4 decimals
+
+// A sweep file's errors, warnings and notes on stderr, one "sweep: SEVERITY: FILE:LINE:COL: …"
+// each; with `count`, then "sweep: N problems (…)" when there are several.
+void print_spec_messages(const std::vector<SpecMessage>& messages, bool count = false);
 
 }  // namespace eegsweep::cli
 

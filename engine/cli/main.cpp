@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       if (verb.command->parsed()) return verb.run();
     }
   } catch (const SpecError& e) {
-    std::fprintf(stderr, "sweep: error: %s\n", e.what());
+    cli::print_spec_messages(e.messages(), true);
     return cli::exit_bad_input;
   } catch (const DataError& e) {
     std::fprintf(stderr, "sweep: error: %s\n", e.what());

@@ -65,6 +65,7 @@ Verb add_run_verb(CLI::App& app) {
   verb.command->footer("Sweepable parameters:\n" + parameter_table_text());
   verb.run = [args] {
     SweepSpec spec = load_sweep_file(args->file, args->overrides);
+    print_spec_messages(spec.messages);
     if (!args->db_path.empty()) spec.results_path = args->db_path;
     RunOptions options;
     options.fresh = args->fresh;

@@ -21,6 +21,7 @@ Verb add_validate_verb(CLI::App& app) {
   verb.command->footer(sweep_keys_text() + "\n" + parameter_table_text());
   verb.run = [args] {
     const SweepSpec spec = load_sweep_file(args->file, args->overrides);
+    print_spec_messages(spec.messages);
     const std::vector<Trial> trials = expand_trials(spec);
     std::printf("%s: valid — sweep '%s', method %s, %zu trials × %d folds, metric %s (%s)\n",
                 args->file.c_str(), spec.name.c_str(), spec.method.c_str(), trials.size(),

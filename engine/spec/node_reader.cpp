@@ -55,7 +55,7 @@ std::string join(const std::vector<std::string>& words, const std::string& separ
   return text;
 }
 
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates) {
   const std::string needle = lower(word);
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
@@ -69,7 +69,98 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   // Up to a third of the word may differ (at least 1, at most 3): catches typos, not guesses.
   const std::size_t limit = std::clamp<std::size_t>(needle.size() / 3, 1, 3);
   if (best.empty() || best_distance > limit) return "";
-  return " (did you mean '" + best + "'?)";
+  return best;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string best = closest_name(word, candidates);
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+std::string renamed_key_text(const SweepSpec& source, const Location& where, const std::string& path,
+                             const std::string& replacement) {
+  const auto dot = path.rfind('.');
+  const std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
+  const std::string set_prefix = "--set ";
+  if (where.line == 0 && where.origin.rfind(set_prefix, 0) == 0) {
+    // The override whose key path runs through this key: rename that component.
+    const std::string set_key = where.origin.substr(set_prefix.size());
+    const std::string renamed_prefix =
+        (dot == std::string::npos ? "" : path.substr(0, dot + 1)) + replacement;
+    if (set_key != path && set_key.rfind(path + ".", 0) != 0) return "";
+    for (const auto& assignment : source.overrides) {
+      const auto eq = assignment.find('=');
+      if (eq == std::string::npos) continue;
+      std::string assigned_key = assignment.substr(0, eq);
+      assigned_key.erase(0, assigned_key.find_first_not_of(" \t"));
+      assigned_key.erase(assigned_key.find_last_not_of(" \t") + 1);
+      if (assigned_key != set_key) continue;
+      return "instead: --set " + renamed_prefix + set_key.substr(path.size()) + assignment.substr(eq);
+    }
+    return "";
+  }
+  if (where.line <= 0 || where.column <= 0) return "";
+  // Line `where.line` of the file, without its line break.
+  std::size_t begin = 0;
+  for (int l = 1; l < where.line; ++l) {
+    begin = source.source_text.find('\n', begin);
+    if (begin == std::string::npos) return "";
+    ++begin;
+  }
+  std::string line = source.source_text.substr(begin, source.source_text.find('\n', begin) - begin);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::size_t at = static_cast<std::size_t>(where.column - 1);
+  if (at < line.size() && (line[at] == '"' || line[at] == '\'')) ++at;  // a quoted key
+  // Where the column does not point at the key (a multi-byte character before it, YAML's
+  // explicit "? key"), there is no line to offer.
+  if (at > line.size() || line.compare(at, key.size(), key) != 0) return "";
+  line.replace(at, key.size(), replacement);
+  return "replace line " + std::to_string(where.line) + " with:\n" + line;
+}
+
+SpecMessage unknown_key_error(const MapEntry& entry, const std::string& path, const std::string& what,
+                              const std::string& suggestion, const std::vector<std::string>& allowed,
+                              const SweepSpec* source) {
+  std::string problem = "unknown " + what;
+  std::string detail;
+  if (!suggestion.empty()) {
+    problem += " (did you mean '" + suggestion + "'?)";
+    if (source != nullptr) detail = renamed_key_text(*source, entry.key_location, path, suggestion);
+  }
+  return make_message(SpecMessage::Severity::error, entry.key_location, path, problem, join(allowed), detail);
+}
+
+std::vector<SpecMessage> key_problems(const SpecNode& node, const std::string& path,
+                                      const std::vector<std::string>& allowed, const std::string& what,
+                                      const SweepSpec* source,
+                                      const std::vector<std::string>& also_accepted) {
+  std::vector<SpecMessage> problems;
+  if (node.kind != SpecNode::Kind::map && node.kind != SpecNode::Kind::null) {
+    problems.push_back(make_message(SpecMessage::Severity::error, node.location, path,
+                                    std::string("expected a mapping, got ") + describe(node),
+                                    "keys " + join(allowed)));
+    return problems;
+  }
+  for (std::size_t i = 0; i < node.entries.size(); ++i) {
+    const MapEntry& entry = node.entries[i];
+    const std::string entry_path = child_path(path, entry.key);
+    const bool accepted =
+        std::find(allowed.begin(), allowed.end(), entry.key) != allowed.end() ||
+        std::find(also_accepted.begin(), also_accepted.end(), entry.key) != also_accepted.end();
+    if (!accepted) {
+      problems.push_back(
+          unknown_key_error(entry, entry_path, what, closest_name(entry.key, allowed), allowed, source));
+      continue;
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (node.entries[j].key == entry.key) {
+        problems.push_back(make_message(
+            SpecMessage::Severity::error, entry.key_location, entry_path,
+            "duplicate key (first given at " + node.entries[j].key_location.str() + ")"));
+        break;
+      }
+  }
+  return problems;
 }
 
 const MapEntry* find_key(const SpecNode& map, const std::string& key) {
@@ -81,19 +172,8 @@ const MapEntry* find_key(const SpecNode& map, const std::string& key) {
 MapReader::MapReader(const SpecNode& node, std::string path, std::vector<std::string> allowed,
                      const std::string& what)
     : node_(node), path_(std::move(path)) {
-  if (node.kind != SpecNode::Kind::map && node.kind != SpecNode::Kind::null)
-    fail(node.location, path_, std::string("expected a mapping, got ") + describe(node),
-         "keys " + join(allowed));
-  for (std::size_t i = 0; i < node.entries.size(); ++i) {
-    const MapEntry& entry = node.entries[i];
-    if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end())
-      fail(entry.key_location, child_path(path_, entry.key),
-           "unknown " + what + did_you_mean(entry.key, allowed), join(allowed));
-    for (std::size_t j = 0; j < i; ++j)
-      if (node.entries[j].key == entry.key)
-        fail(entry.key_location, child_path(path_, entry.key),
-             "duplicate key (first given at " + node.entries[j].key_location.str() + ")");
-  }
+  std::vector<SpecMessage> problems = key_problems(node, path_, allowed, what);
+  if (!problems.empty()) throw SpecError(std::move(problems));
 }
 
 const SpecNode* MapReader::get(const std::string& key) const {

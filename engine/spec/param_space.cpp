@@ -104,7 +104,8 @@ ParameterSpace read_parameter_space(const MapEntry& entry, const ParameterInfo& 
   // W&B features with no counterpart yet: say so rather than "unknown key".
   if (const MapEntry* nested = find_key(node, "parameters"))
     fail(nested->key_location, child_path(path, "parameters"),
-         "nested parameter groups are not supported yet");
+         "nested parameter groups are not supported yet; list each parameter directly under "
+         "parameters:");
   for (const char* key : {"mu", "sigma"})
     if (const MapEntry* e = find_key(node, key))
       fail(e->key_location, child_path(path, key), "normal distributions are not supported yet",

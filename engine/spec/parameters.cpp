@@ -13,19 +13,24 @@ namespace {
 
 ParameterInfo int_param(std::string name, int TrialParams::*field, std::int64_t default_value,
                         double min, double max, std::string help) {
-  return {std::move(name), "int", default_value, min, max, {}, std::move(help), field};
+  return {std::move(name), "int", default_value, min, max, {}, std::move(help), field, {}};
 }
 
 ParameterInfo float_param(std::string name, double TrialParams::*field, double default_value,
                           double min, double max, std::string help) {
-  return {std::move(name), "float", default_value, min, max, {}, std::move(help), field};
+  return {std::move(name), "float", default_value, min, max, {}, std::move(help), field, {}};
 }
 
 ParameterInfo choice_param(std::string name, std::string TrialParams::*field,
                            std::string default_value, std::vector<std::string> choices,
                            std::string help) {
   return {std::move(name), "choice", std::move(default_value), 0, 0, std::move(choices),
-          std::move(help), field};
+          std::move(help), field, {}};
+}
+
+ParameterInfo spelled(ParameterInfo p, std::vector<std::string> other_spellings) {
+  p.other_spellings = std::move(other_spellings);
+  return p;
 }
 
 // Range bounds as people write them: 1000000 for an int, 1e-06 or 0.95 for a float.
@@ -64,27 +69,37 @@ void ParameterInfo::set(TrialParams& params, const ParamValue& value) const {
 
 const std::vector<ParameterInfo>& parameter_table() {
   static const std::vector<ParameterInfo> table = {
-      int_param("batch_size", &TrialParams::batch_size, 32, 1, 65536,
-                "minibatch size (rows per optimizer step)"),
-      float_param("dropout", &TrialParams::dropout, 0.0, 0, 0.95,
-                  "dropout rate on the GRU output before the dense head (0 = none)"),
-      int_param("epochs", &TrialParams::epochs, 20, 1, 10000, "maximum number of training epochs"),
+      spelled(int_param("batch_size", &TrialParams::batch_size, 32, 1, 65536,
+                        "minibatch size (rows per optimizer step)"),
+              {"bs", "batch", "batchsize", "minibatch_size", "mini_batch_size"}),
+      spelled(float_param("dropout", &TrialParams::dropout, 0.0, 0, 0.95,
+                          "dropout rate on the GRU output before the dense head (0 = none)"),
+              {"dropout_rate", "drop_rate", "dropout_prob", "p_dropout"}),
+      spelled(int_param("epochs", &TrialParams::epochs, 20, 1, 10000, "maximum number of training epochs"),
+              {"num_epochs", "n_epochs", "max_epochs", "epoch", "nb_epoch", "training_epochs"}),
       choice_param("head", &TrialParams::head, "last", {"last", "flatten", "mean"},
                    "classifier input: last hidden state, every step flattened (classic Keras), or "
                    "the mean over steps"),
-      int_param("hidden_size", &TrialParams::hidden_size, 64, 1, 4096, "GRU units per layer"),
-      float_param("learning_rate", &TrialParams::learning_rate, 0.001, 1e-6, 1, "Adam learning rate"),
-      int_param("num_layers", &TrialParams::num_layers, 1, 1, 8, "stacked GRU layers"),
-      int_param("patience", &TrialParams::patience, 5, 0, 10000,
-                "early stopping: epochs without improvement of the metric before stopping "
-                "(0 = never stop early)"),
+      spelled(int_param("hidden_size", &TrialParams::hidden_size, 64, 1, 4096, "GRU units per layer"),
+              {"hidden_dim", "hidden_units", "units", "n_hidden", "num_hidden", "num_units", "hidden",
+               "rnn_units", "gru_units", "hidden_layer_size"}),
+      spelled(float_param("learning_rate", &TrialParams::learning_rate, 0.001, 1e-6, 1, "Adam learning rate"),
+              {"lr", "learningrate", "learning-rate", "learning_rate_init", "init_lr", "initial_lr"}),
+      spelled(int_param("num_layers", &TrialParams::num_layers, 1, 1, 8, "stacked GRU layers"),
+              {"n_layers", "nlayers", "layers", "num_rnn_layers", "num_gru_layers", "rnn_layers", "depth"}),
+      spelled(int_param("patience", &TrialParams::patience, 5, 0, 10000,
+                        "early stopping: epochs without improvement of the metric before stopping "
+                        "(0 = never stop early)"),
+              {"early_stopping_patience", "es_patience"}),
       choice_param("precision", &TrialParams::precision, "fp32", {"fp32", "tf32"},
                    "GPU math mode (tf32 uses tensor cores; the CPU always computes in fp32)"),
-      int_param("timesteps", &TrialParams::timesteps, 0, 0, 1e6,
-                "sequence length: a row of F features becomes timesteps x F/timesteps "
-                "(0 = F steps of one feature)"),
-      float_param("weight_decay", &TrialParams::weight_decay, 0.0, 0, 1,
-                  "L2 penalty on the weights (0 = none)"),
+      spelled(int_param("timesteps", &TrialParams::timesteps, 0, 0, 1e6,
+                        "sequence length: a row of F features becomes timesteps x F/timesteps "
+                        "(0 = F steps of one feature)"),
+              {"time_steps", "seq_len", "seq_length", "sequence_length", "n_steps"}),
+      spelled(float_param("weight_decay", &TrialParams::weight_decay, 0.0, 0, 1,
+                          "L2 penalty on the weights (0 = none)"),
+              {"wd", "l2", "l2_reg", "l2_lambda", "weight_decay_rate"}),
   };
   return table;
 }

@@ -43,6 +43,9 @@ struct ParameterInfo {
   std::vector<std::string> choices;  // for choice
   std::string help;
   Field field;
+  // How other tools' sweep files (W&B, Keras, PyTorch scripts) often name it: never accepted, but
+  // answered with "did you mean NAME" and the corrected line.
+  std::vector<std::string> other_spellings;
 
   std::string default_text() const { return to_string(default_value); }
   // `value` must have the parameter's type (int64 for int, double for float, text for choice).

@@ -23,18 +23,34 @@ const char* SpecNode::kind_name() const {
   return "?";
 }
 
+namespace {
+
+std::string message_text(const std::string& path, const std::string& problem, const std::string& allowed) {
+  std::string text;
+  if (!path.empty()) text += "key '" + path + "': ";
+  text += problem;
+  if (!allowed.empty()) text += "; allowed: " + allowed;
+  return text;
+}
+
+}  // namespace
+
 std::string format_error(const Location& where, const std::string& path, const std::string& problem,
                          const std::string& allowed) {
-  std::string message = where.str() + ": ";
-  if (!path.empty()) message += "key '" + path + "': ";
-  message += problem;
-  if (!allowed.empty()) message += "; allowed: " + allowed;
-  return message;
+  return where.str() + ": " + message_text(path, problem, allowed);
+}
+
+SpecMessage make_message(SpecMessage::Severity severity, const Location& where, const std::string& path,
+                         const std::string& problem, const std::string& allowed,
+                         const std::string& detail) {
+  std::string text = message_text(path, problem, allowed);
+  if (!detail.empty()) text += "\n" + detail;
+  return SpecMessage{severity, where.origin, where.line, where.column, text};
 }
 
 void fail(const Location& where, const std::string& path, const std::string& problem,
-          const std::string& allowed) {
-  throw SpecError(format_error(where, path, problem, allowed));
+          const std::string& allowed, const std::string& detail) {
+  throw SpecError({make_message(SpecMessage::Severity::error, where, path, problem, allowed, detail)});
 }
 
 std::string format_double(double x) {

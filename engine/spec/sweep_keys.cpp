@@ -140,16 +140,38 @@ KeyDecl required(KeyDecl k) {
   return k;
 }
 
+KeyDecl after(KeyDecl k, Strings needs) {
+  k.needs = std::move(needs);
+  return k;
+}
+
+// A key of W&B sweep files that means nothing here: accepted (it stays in the stored spec text)
+// with a warning that says what eegsweep does instead.
+KeyDecl wandb_ignored(const std::string& path, const std::string& instead) {
+  KeyDecl k = declare(path, "W&B", "", {}, "ignored, with a warning: " + instead);
+  k.foreign = true;
+  k.read = [path, instead](const SpecNode& node, SweepSpec& spec) {
+    const std::string written =
+        node.kind == SpecNode::Kind::scalar ? "`" + path + ": " + node.text + "`" : "`" + path + "`";
+    spec.messages.push_back(
+        make_message(SpecMessage::Severity::warning, node.location, path, instead + "; " + written + " is ignored"));
+  };
+  return k;
+}
+
+// A key of W&B sweep files that eegsweep does not offer yet: an error, never silently skipped.
+KeyDecl wandb_not_yet(const std::string& path, const std::string& problem) {
+  KeyDecl k = declare(path, "W&B", "", {}, problem);
+  k.foreign = true;
+  k.read = [path, problem](const SpecNode& node, SweepSpec&) { fail(node.location, path, problem); };
+  return k;
+}
+
 void read_name(const SpecNode& node, SweepSpec& spec) {
-  spec.name = read_string(node, "name");
-  const bool ok_first = std::isalnum(static_cast<unsigned char>(spec.name[0])) != 0;
-  for (char c : spec.name) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    if (!ok || !ok_first)
-      fail(node.location, "name",
-           "'" + spec.name + "' cannot name the results database: use letters, digits, '-', '_' "
-           "and '.', starting with a letter or digit");
-  }
+  const std::string name = read_string(node, "name");
+  const std::string problem = sweep_name_problem(name);
+  if (!problem.empty()) fail(node.location, "name", problem);
+  spec.name = name;
 }
 
 void read_description(const SpecNode& node, SweepSpec& spec) {
@@ -159,18 +181,54 @@ void read_description(const SpecNode& node, SweepSpec& spec) {
 }
 
 void read_method(const SpecNode& node, SweepSpec& spec) {
+  // Until the method is read, parameters are read by random search's rules, which accept every
+  // form: a bad method is one error, not one more for each distribution.
+  spec.method = "random";
   if (node.kind == SpecNode::Kind::scalar && node.text == "bayes")
     fail(node.location, "method", "bayes is not supported yet", "grid, random");
   spec.method = read_choice(node, "method", {"grid", "random"});
 }
 
+// Metric names as W&B sweep files write them (Keras's history keys): taken as ours, and said so.
+struct MetricAlias {
+  std::string name, ours, meaning;
+};
+const std::vector<MetricAlias>& metric_aliases() {
+  static const std::vector<MetricAlias> aliases = {
+      {"acc", "accuracy", ""},
+      {"val_acc", "accuracy", ""},
+      {"f1", "f1_macro", "the unweighted mean of the classes' F1"},
+      {"val_f1", "f1_macro", "the unweighted mean of the classes' F1"},
+      {"balanced_accuracy", "recall_macro", "balanced accuracy is the mean of the classes' recall"},
+      {"val_balanced_accuracy", "recall_macro", "balanced accuracy is the mean of the classes' recall"},
+  };
+  return aliases;
+}
+
 void read_metric_name(const SpecNode& node, SweepSpec& spec) {
-  spec.metric.name = read_string(node, "metric.name");
-  if (!metric_is_known(spec.metric.name))
+  const std::string written = read_string(node, "metric.name");
+  const auto alias = std::find_if(metric_aliases().begin(), metric_aliases().end(),
+                                  [&](const MetricAlias& a) { return a.name == written; });
+  std::string ours = canonical_metric_name(written), meaning;
+  if (alias != metric_aliases().end()) {
+    ours = alias->ours;
+    meaning = alias->meaning;
+    spec.metric.name = ours;
+  } else if (metric_is_known(written)) {
+    spec.metric.name = written;  // ours, perhaps with Keras's val_ prefix
+  } else {
+    // Suggestions come from our names only: a short alias is a typo away from other metrics
+    // ("auc" from "acc") that it does not mean.
     fail(node.location, "metric.name",
-         "unknown metric '" + spec.metric.name + "'" +
-             did_you_mean(canonical_metric_name(spec.metric.name), metric_names()),
-         join(metric_names()) + " (each also with a val_ prefix)");
+         "unknown metric '" + written + "'" + did_you_mean(canonical_metric_name(written), metric_names()),
+         join(metric_names()) + " (each also with a val_ prefix); W&B/Keras names acc, val_acc, f1, "
+         "balanced_accuracy");
+  }
+  if (written != ours)
+    spec.messages.push_back(make_message(
+        SpecMessage::Severity::note, node.location, "metric.name",
+        "'" + written + "' is read as '" + ours + "'" + (meaning.empty() ? "" : " (" + meaning + ")") +
+            ", scored on each fold's validation rows"));
   // Unlike W&B (whose default goal is minimize), the default follows the metric: every metric
   // here is better when higher except the loss. metric.goal, read after this, overrides it.
   spec.metric.maximize = metric_default_maximize(spec.metric.name);
@@ -180,13 +238,61 @@ void read_metric_goal(const SpecNode& node, SweepSpec& spec) {
   spec.metric.maximize = read_choice(node, "metric.goal", {"maximize", "minimize"}) == "maximize";
 }
 
+// What an unknown parameter probably meant: a parameter another tool spells that way, or one a
+// typo away. Empty when nothing is close.
+std::string parameter_meant(const std::string& key, const Strings& names) {
+  std::string lowered = key;
+  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& p : parameter_table())
+    if (std::find(p.other_spellings.begin(), p.other_spellings.end(), lowered) != p.other_spellings.end())
+      return p.name;
+  return closest_name(key, names);
+}
+
+// Parameters W&B sweeps often have that mean nothing here; a silent default would mislead.
+std::string parameter_without_counterpart(const std::string& key) {
+  if (key == "optimizer" || key == "optim" || key == "optimiser")
+    return "unknown parameter: eegsweep always trains with Adam (sweep learning_rate and "
+           "weight_decay instead)";
+  return "";
+}
+
+// Every parameter is read, each unknown or bad one reported, before the errors are thrown.
 void read_parameters(const SpecNode& node, SweepSpec& spec) {
   Strings names;
   for (const auto& p : parameter_table()) names.push_back(p.name);
-  const MapReader parameters(node, "parameters", names, "parameter");
-  for (const MapEntry& entry : node.entries)
-    spec.parameters[entry.key] =
-        read_parameter_space(entry, *find_parameter(entry.key), spec.method == "random");
+  std::vector<SpecMessage> errors;
+  if (node.kind != SpecNode::Kind::map && node.kind != SpecNode::Kind::null)
+    fail(node.location, "parameters", "expected a mapping of parameters, got " + describe(node),
+         join(names));
+  for (std::size_t i = 0; i < node.entries.size(); ++i) {
+    const MapEntry& entry = node.entries[i];
+    const std::string path = "parameters." + entry.key;
+    const ParameterInfo* info = find_parameter(entry.key);
+    if (info == nullptr) {
+      const std::string no_counterpart = parameter_without_counterpart(entry.key);
+      if (!no_counterpart.empty()) {
+        errors.push_back(make_message(SpecMessage::Severity::error, entry.key_location, path,
+                                      no_counterpart, join(names)));
+      } else {
+        errors.push_back(
+            unknown_key_error(entry, path, "parameter", parameter_meant(entry.key, names), names, &spec));
+      }
+      continue;
+    }
+    const MapEntry* first = find_key(node, entry.key);
+    if (first != &entry) {
+      errors.push_back(make_message(SpecMessage::Severity::error, entry.key_location, path,
+                                    "duplicate key (first given at " + first->key_location.str() + ")"));
+      continue;
+    }
+    try {
+      spec.parameters[entry.key] = read_parameter_space(entry, *info, spec.method == "random");
+    } catch (const SpecError& e) {
+      errors.insert(errors.end(), e.messages().begin(), e.messages().end());
+    }
+  }
+  if (!errors.empty()) throw SpecError(std::move(errors));
 }
 
 // Relative paths in the file are relative to the file; relative paths given with --set are
@@ -261,8 +367,8 @@ std::vector<KeyDecl> make_table() {
     return [member](SweepSpec& s) -> auto& { return s.data.synthetic.*member; };
   };
   return {
-      required(custom_key("name", "text", "letters, digits, - _ .", "",
-                          "the sweep's name; its results go to results/<name>.db by default", read_name)),
+      custom_key("name", "text", "letters, digits, - _ .", "the file's stem",
+                 "the sweep's name; its results go to results/<name>.db by default", read_name),
       custom_key("description", "text", "", "", "free text, stored with the sweep", read_description),
       custom_key("method", "choice", "grid, random", "grid",
                  "grid: every combination of values; random: run_cap draws", read_method),
@@ -284,8 +390,9 @@ std::vector<KeyDecl> make_table() {
                "label column (class names or integers)", csv),
       text_key("data.group", [](SweepSpec& s) -> std::string& { return s.data.group_column; },
                "group column, for grouped CV", csv),
-      custom_key("data.classes", "names", "a list of distinct names", "sorted labels",
-                 "the class order (and, for muse, the allowed class words)", read_data_classes),
+      after(custom_key("data.classes", "names", "a list of distinct names", "sorted labels",
+                       "the class order (and, for muse, the allowed class words)", read_data_classes),
+            {"data.format"}),
       mapping("data.synthetic", "generated EEG-like sequences", synthetic),
       int_key("data.synthetic.rows", synthetic_field(&SyntheticSpec::rows), 2, 100000000, "rows", synthetic),
       int_key("data.synthetic.features", synthetic_field(&SyntheticSpec::features), 1, 1000000,
@@ -326,8 +433,9 @@ std::vector<KeyDecl> make_table() {
       int_key("cv.folds", [](SweepSpec& s) -> int& { return s.cv.folds; }, 2, 1000, "number of folds"),
       bool_key("cv.stratified", [](SweepSpec& s) -> bool& { return s.cv.stratified; },
                "keep class proportions in every fold"),
-      custom_key("cv.group_by", "text", "csv: a column; muse: recording, subject", "",
-                 "no group in two folds (empty = random folds)", read_group_by),
+      after(custom_key("cv.group_by", "text", "csv: a column; muse: recording, subject", "",
+                       "no group in two folds (empty = random folds)", read_group_by),
+            {"data.format", "data.group", "data.synthetic.groups"}),
       mapping("preprocess", "preprocessing"),
       bool_key("preprocess.standardize", [](SweepSpec& s) -> bool& { return s.standardize; },
                "z-score each feature with statistics of each fold's training rows only"),
@@ -340,6 +448,14 @@ std::vector<KeyDecl> make_table() {
               "units trained at once (0 = one per core, 8 per GPU)"),
       custom_key("results", "text", "", "results/<name>.db", "the results database",
                  [](const SpecNode& node, SweepSpec& spec) { spec.results_path = read_string(node, "results"); }),
+      wandb_ignored("program", "eegsweep trains the GRU itself"),
+      wandb_ignored("command", "eegsweep runs no command: it trains the GRU itself"),
+      wandb_ignored("project", "results stay in the local results database (`results`), nothing is sent to W&B"),
+      wandb_ignored("entity", "nothing is uploaded: results stay in the local results database"),
+      wandb_ignored("controller", "`sweep run` schedules the trials itself (several processes may share "
+                                  "one database)"),
+      wandb_not_yet("early_terminate",
+                    "not supported yet; remove it (each trial still stops early by parameters.patience)"),
   };
 }
 
@@ -353,6 +469,30 @@ std::string KeyDecl::section() const {
 std::string KeyDecl::name() const {
   const auto dot = path.rfind('.');
   return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+std::string sweep_name_problem(const std::string& name) {
+  bool ok = !name.empty() && std::isalnum(static_cast<unsigned char>(name[0])) != 0;
+  for (char c : name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+  if (ok) return "";
+  return "'" + name + "' cannot name the results database: use letters, digits, '-', '_' and '.', "
+         "starting with a letter or digit";
+}
+
+std::string data_block_examples() {
+  return "# a feature table, one row per example:\n"
+         "data:\n"
+         "  format: csv\n"
+         "  path: features.csv        # relative to this file\n"
+         "  label: label              # the label column\n"
+         "# raw Muse recordings, files named {subject}-{class}-{session}.csv:\n"
+         "data:\n"
+         "  format: muse\n"
+         "  path: recordings/\n"
+         "# generated EEG-like sequences, to try the engine:\n"
+         "data:\n"
+         "  format: synthetic";
 }
 
 const std::vector<KeyDecl>& sweep_key_table() {

@@ -1,11 +1,15 @@
 // The sweep file → SweepSpec, driven by the key declarations (sweep_keys.cpp): each section's
 // keys are checked against its declared children (unknown keys get the allowed list and a "did
 // you mean"), each present key is read by its declaration, then the rules that span keys.
+// Like a compiler, it reports every problem at once: an error in one key is recorded and reading
+// goes on with the next.
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
+#include "engine/model/metrics.h"
 #include "engine/spec/detail/key_table.h"
 #include "engine/spec/detail/node_reader.h"
 #include "engine/spec/sweep_spec.h"
@@ -13,17 +17,54 @@
 namespace eegsweep {
 namespace {
 
-using spec_detail::fail;
 using spec_detail::find_key;
 using spec_detail::join;
 using spec_detail::KeyDecl;
+using spec_detail::Location;
+using spec_detail::make_message;
 using spec_detail::MapEntry;
-using spec_detail::MapReader;
 using spec_detail::SpecNode;
 
-std::vector<std::string> names_of(const std::vector<const KeyDecl*>& keys) {
+// The errors found so far, and the keys that could not be read: a key whose reading builds on
+// one of them is skipped, so one bad data.format is one error, not one per format-specific key.
+class ReadState {
+ public:
+  void add(std::vector<SpecMessage> messages) {
+    errors_.insert(errors_.end(), std::make_move_iterator(messages.begin()),
+                   std::make_move_iterator(messages.end()));
+  }
+  void unread(const std::string& path, const SpecError& error) {
+    add(error.messages());
+    unread_.insert(path);
+  }
+  void skip(const std::string& path) { unread_.insert(path); }
+  void unread(const std::string& path, SpecMessage error) {
+    errors_.push_back(std::move(error));
+    unread_.insert(path);
+  }
+  // The key or a section it is in could not be read.
+  bool failed(const std::string& path) const {
+    for (std::string p = path;; p = p.substr(0, p.rfind('.'))) {
+      if (unread_.count(p) > 0) return true;
+      if (p.find('.') == std::string::npos) return false;
+    }
+  }
+  std::vector<SpecMessage>& errors() { return errors_; }
+
+ private:
+  std::vector<SpecMessage> errors_;
+  std::set<std::string> unread_;
+};
+
+SpecMessage error_at(const Location& where, const std::string& path, const std::string& problem,
+                     const std::string& allowed = {}, const std::string& detail = {}) {
+  return make_message(SpecMessage::Severity::error, where, path, problem, allowed, detail);
+}
+
+std::vector<std::string> names_of(const std::vector<const KeyDecl*>& keys, bool foreign) {
   std::vector<std::string> names;
-  for (const KeyDecl* k : keys) names.push_back(k->name());
+  for (const KeyDecl* k : keys)
+    if (k->foreign == foreign) names.push_back(k->name());
   return names;
 }
 
@@ -32,63 +73,105 @@ bool applies_to(const KeyDecl& key, const std::string& format) {
          std::find(key.formats.begin(), key.formats.end(), format) != key.formats.end();
 }
 
-void reject_foreign_keys(const SpecNode& root) {
-  for (const char* key : {"program", "command"})
-    if (const MapEntry* e = find_key(root, key))
-      fail(e->key_location, key,
-           "not used here: W&B launches a training script, eegsweep trains the GRU itself; remove "
-           "it");
-  if (const MapEntry* e = find_key(root, "early_terminate"))
-    fail(e->key_location, "early_terminate",
-         "not supported yet; remove it (each trial still stops early by parameters.patience)");
+bool builds_on_failed_key(const KeyDecl& key, const ReadState& state) {
+  if (!key.formats.empty() && state.failed("data.format")) return true;
+  for (const auto& needed : key.needs)
+    if (state.failed(needed)) return true;
+  return false;
 }
 
-void require_key(const MapReader& section, const KeyDecl& key, const SweepSpec& spec) {
-  if (section.get(key.name()) != nullptr || !applies_to(key, spec.data.format)) return;
+SpecMessage missing_key(const SpecNode& section, const KeyDecl& key) {
   if (key.path == "data")
-    fail(section.node().location, "data", "required but missing (the data to train on)",
-         "format: " + key.allowed);
+    return error_at(section.location, "data",
+                    "required but missing: the data to train on; paste one of these at the top level",
+                    "", spec_detail::data_block_examples());
   if (key.path == "data.format")
-    fail(section.node().location, "data.format", "required but missing", "csv, synthetic, muse");
-  section.require(key.name());  // throws "required but missing"
+    return error_at(section.location, "data.format", "required but missing", key.allowed);
+  return error_at(section.location, key.path, "required but missing");
 }
 
 // Reads one mapping: its keys in declaration order, each by its declaration; nested mappings
-// recursively.
-void read_section(const SpecNode& node, const std::string& section, SweepSpec& spec) {
+// recursively. Every problem is recorded in `state`; reading goes on with the next key.
+void read_section(const SpecNode& node, const std::string& section, SweepSpec& spec, ReadState& state) {
   const auto keys = spec_detail::keys_in(section);
-  const MapReader reader(node, section, names_of(keys));
+  std::vector<SpecMessage> key_problems = spec_detail::key_problems(
+      node, section, names_of(keys, false), "key", &spec, names_of(keys, true));
+  const bool is_mapping = node.kind == SpecNode::Kind::map || node.kind == SpecNode::Kind::null;
+  state.add(std::move(key_problems));
+  if (!is_mapping) {
+    state.skip(section);
+    return;
+  }
   for (const KeyDecl* key : keys) {
-    if (key->required) require_key(reader, *key, spec);
-    const MapEntry* entry = reader.entry(key->name());
-    if (entry == nullptr) continue;
+    if (builds_on_failed_key(*key, state)) continue;
+    const MapEntry* entry = find_key(node, key->name());
+    if (entry == nullptr) {
+      if (key->required && applies_to(*key, spec.data.format)) state.unread(key->path, missing_key(node, *key));
+      continue;
+    }
     // A key that only makes sense for some formats is an error with the others, not ignored.
-    if (!applies_to(*key, spec.data.format))
-      fail(entry->key_location, key->path,
-           "does not apply to format: " + spec.data.format + " (only to " +
-               join(key->formats, " and ") + ")");
-    if (key->read) {
-      key->read(entry->node(), spec);
-    } else {
-      read_section(entry->node(), key->path, spec);
+    if (!applies_to(*key, spec.data.format)) {
+      state.unread(key->path, error_at(entry->key_location, key->path,
+                                       "does not apply to format: " + spec.data.format + " (only to " +
+                                           join(key->formats, " and ") + ")"));
+      continue;
+    }
+    try {
+      if (key->read) {
+        key->read(entry->node(), spec);
+      } else {
+        read_section(entry->node(), key->path, spec, state);
+      }
+    } catch (const SpecError& e) {
+      state.unread(key->path, e);
     }
   }
 }
 
-// The rules that span several keys.
-void check_across_keys(const SpecNode& root, SweepSpec& spec) {
-  if (spec.method == "random" && spec.run_cap == 0)
-    fail(find_key(root, "method")->node().location, "method",
-         "random search needs run_cap: the number of trials to draw");
+// Without `name:`, the sweep is named after its file (emotions.yaml → emotions), and says so.
+void name_after_file(const SpecNode& root, SweepSpec& spec, ReadState& state) {
+  std::string stem = std::filesystem::path(spec.source_path).stem().string();
+  if (stem.empty()) stem = "sweep";
+  const Location where{root.location.origin, 0, 0};
+  const std::string problem = spec_detail::sweep_name_problem(stem);
+  if (!problem.empty()) {
+    state.unread("name", error_at(where, "name",
+                                  "not given, and the file's name cannot stand in for it: " + problem));
+    return;
+  }
+  spec.name = stem;
+  spec.messages.push_back(make_message(SpecMessage::Severity::note, where, "name",
+                                       "not given: the sweep is named '" + stem + "' after its file"));
+}
+
+// The rules that span several keys, each checked only when the keys it reads were read.
+void check_across_keys(const SpecNode& root, SweepSpec& spec, ReadState& state) {
+  if (spec.method == "random" && spec.run_cap == 0 && !state.failed("method") && !state.failed("run_cap"))
+    state.unread("run_cap", error_at(find_key(root, "method")->node().location, "method",
+                                     "random search needs run_cap: the number of trials to draw"));
   const SyntheticSpec& s = spec.data.synthetic;
-  if (spec.data.format == "synthetic" && s.rows < s.classes) {
+  const bool synthetic_read = !state.failed("data.format") && !state.failed("data.synthetic.rows") &&
+                              !state.failed("data.synthetic.classes");
+  if (spec.data.format == "synthetic" && synthetic_read && s.rows < s.classes) {
     const SpecNode& data = find_key(root, "data")->node();
     const MapEntry* synthetic = find_key(data, "synthetic");
-    fail(synthetic ? synthetic->node().location : data.location, "data.synthetic.rows",
-         "fewer rows (" + std::to_string(s.rows) + ") than classes (" + std::to_string(s.classes) + ")");
+    state.unread("data.synthetic", error_at(synthetic ? synthetic->node().location : data.location,
+                                            "data.synthetic.rows",
+                                            "fewer rows (" + std::to_string(s.rows) + ") than classes (" +
+                                                std::to_string(s.classes) + ")"));
+  }
+  // W&B's default goal is minimize; here it follows the metric. Where the two differ, say so:
+  // a pasted W&B file would otherwise rank its trials the other way round without a word.
+  if (const MapEntry* metric = find_key(root, "metric"); metric != nullptr && !state.failed("metric.name")) {
+    const MapEntry* name = find_key(metric->node(), "name");
+    if (name != nullptr && find_key(metric->node(), "goal") == nullptr && spec.metric.maximize)
+      spec.messages.push_back(make_message(
+          SpecMessage::Severity::note, name->node().location, "metric.goal",
+          "not given: maximize, as higher " + canonical_metric_name(spec.metric.name) + " is better (W&B's default is minimize)"));
   }
   if (spec.data.format == "muse") spec.data.muse.classes = spec.data.classes;
-  if (spec.results_path.empty()) spec.results_path = "results/" + spec.name + ".db";
+  if (spec.name.empty() && !state.failed("name")) name_after_file(root, spec, state);
+  if (spec.results_path.empty() && !spec.name.empty()) spec.results_path = "results/" + spec.name + ".db";
 }
 
 }  // namespace
@@ -96,22 +179,39 @@ void check_across_keys(const SpecNode& root, SweepSpec& spec) {
 SweepSpec parse_sweep(const std::string& yaml_text, const std::string& path_for_errors,
                       const std::vector<std::string>& overrides) {
   const std::string origin = path_for_errors.empty() ? "<sweep>" : path_for_errors;
-  SpecNode root = spec_detail::parse_yaml_tree(yaml_text, origin, true);
-  for (const auto& assignment : overrides) spec_detail::apply_override(root, assignment);
-
-  const std::string top_keys = "keys " + join(names_of(spec_detail::keys_in("")));
-  if (root.kind == SpecNode::Kind::null) fail(root.location, "", "the sweep file is empty", top_keys);
-  if (root.kind != SpecNode::Kind::map)
-    fail(root.location, "", std::string("expected a mapping of keys, got ") + spec_detail::describe(root),
-         top_keys);
-  reject_foreign_keys(root);
+  SpecNode root = spec_detail::parse_yaml_tree(yaml_text, origin, true);  // a syntax error stops here
+  ReadState state;
+  for (const auto& assignment : overrides) {
+    try {
+      spec_detail::apply_override(root, assignment);
+    } catch (const SpecError& e) {
+      state.add(e.messages());  // the other overrides still apply
+    }
+  }
 
   SweepSpec spec;
   spec.source_path = path_for_errors;
   spec.source_text = yaml_text;
   spec.overrides = overrides;
-  read_section(root, "", spec);
-  check_across_keys(root, spec);
+  const auto top = spec_detail::keys_in("");
+  const std::string top_keys = "keys " + join(names_of(top, false));
+  if (root.kind == SpecNode::Kind::null) {
+    state.unread("", error_at(root.location, "", "the sweep file is empty", top_keys));
+  } else if (root.kind != SpecNode::Kind::map) {
+    state.unread("", error_at(root.location, "",
+                              std::string("expected a mapping of keys, got ") + spec_detail::describe(root),
+                              top_keys));
+  } else {
+    read_section(root, "", spec, state);
+    check_across_keys(root, spec, state);
+  }
+  if (!state.errors().empty()) {
+    std::vector<SpecMessage> messages = std::move(state.errors());
+    messages.insert(messages.end(), spec.messages.begin(), spec.messages.end());
+    sort_messages(messages);
+    throw SpecError(std::move(messages));
+  }
+  sort_messages(spec.messages);
   return spec;
 }
 

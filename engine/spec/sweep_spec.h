@@ -14,10 +14,34 @@
 
 namespace eegsweep {
 
-// A sweep-file error. what() reads "FILE:LINE:COL: key 'a.b': problem; allowed: …".
+// One finding about a sweep file. An error stops it; a warning (a W&B key that means nothing
+// here) and a note (how a name was understood, a default taken) are printed and the sweep goes on.
+struct SpecMessage {
+  enum class Severity { error, warning, note };
+  Severity severity = Severity::error;
+  std::string origin;        // the sweep file, "--set a.b", or empty when `text` says it all
+  int line = 0, column = 0;  // 1-based; 0 = no position (the whole file, a --set)
+  std::string text;          // "key 'a.b': problem; allowed: …", then any lines to paste
+
+  std::string str() const;  // "FILE:LINE:COL: text"
+};
+const char* severity_name(SpecMessage::Severity severity);  // "error", "warning", "note"
+// "6 problems (5 errors, 1 warning)"; notes are not problems.
+std::string count_problems(const std::vector<SpecMessage>& messages);
+// File order: whole-file messages, then by line and column, then the --set ones as given.
+void sort_messages(std::vector<SpecMessage>& messages);
+
+// Every error found in a sweep file (and its --set overrides), with the warnings and notes found
+// alongside. what(): each error's str() on its own line ("FILE:LINE:COL: key 'a.b': problem;
+// allowed: …"), then the count when there are several.
 class SpecError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit SpecError(const std::string& message);  // one error; `message` is its whole text
+  explicit SpecError(std::vector<SpecMessage> messages);
+  const std::vector<SpecMessage>& messages() const { return messages_; }
+
+ private:
+  std::vector<SpecMessage> messages_;
 };
 
 // One entry of `parameters:` after type inference.
@@ -52,7 +76,7 @@ struct CvSpec {
 };
 
 struct SweepSpec {
-  std::string name;
+  std::string name;  // default: the sweep file's stem
   std::string description;
   std::string method = "grid";  // grid | random
   MetricSpec metric;
@@ -71,6 +95,7 @@ struct SweepSpec {
   std::string source_path;              // the YAML file
   std::string source_text;              // its text, stored with the sweep
   std::vector<std::string> overrides;   // --set key.path=value, as given
+  std::vector<SpecMessage> messages;    // warnings and notes from reading it, in file order
 
   // Hash of what makes trial results comparable (data, splits, cv, preprocessing, seed, metric):
   // a rerun whose identity hash matches resumes the stored sweep.
@@ -85,8 +110,9 @@ struct Trial {
   std::string params_hash;                   // hash of params_json: the trial's identity
 };
 
-// Parses and validates; throws SpecError. `overrides` are "a.b=value" strings applied before
-// validation, as if they were in the file (errors name "--set a.b").
+// Parses and validates; throws SpecError holding every error of the file and the overrides.
+// `overrides` are "a.b=value" strings applied before validation, as if they were in the file
+// (errors name "--set a.b").
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& overrides = {});
 SweepSpec parse_sweep(const std::string& yaml_text, const std::string& path_for_errors,
                       const std::vector<std::string>& overrides = {});

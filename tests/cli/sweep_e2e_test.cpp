@@ -385,5 +385,42 @@ TEST_F(SweepEndToEnd, ReadmeSweepFileExampleIsValid) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// README's "Coming from W&B": the W&B file gets every problem in one validate, exactly the
+// output the README shows, and the edited file is valid.
+TEST_F(SweepEndToEnd, ReadmeWandbBeforeAndAfter) {
+  std::ifstream in(std::string(EEGSWEEP_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  const auto section = readme.find("### Coming from W&B");
+  ASSERT_NE(section, std::string::npos) << "README.md has no Coming from W&B section";
+  // The next fenced block of `kind` after `from`: its text and where it ends.
+  const auto block = [&](const std::string& kind, std::size_t from) {
+    const auto start = readme.find("```" + kind + "\n", from);
+    if (start == std::string::npos) return std::make_pair(std::string(), std::string::npos);
+    const auto body = start + 4 + kind.size();
+    const auto end = readme.find("```", body);
+    return std::make_pair(readme.substr(body, end - body), end + 3);
+  };
+  const auto before = block("yaml", section);
+  const auto output = block("text", before.second);
+  const auto after = block("yaml", output.second);
+  ASSERT_FALSE(before.first.empty() || output.first.empty() || after.first.empty());
+
+  write("emotions.yaml", before.first);
+  const auto r = run_sweep_command({"validate", "emotions.yaml"}, dir_, "before");
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.err, output.first);
+
+  write("emotions.yaml", after.first);
+  const auto fixed = run_sweep_command({"validate", "emotions.yaml"}, dir_, "after");
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("sweep 'emotions'"), std::string::npos) << fixed.out;
+  // What remains on stderr: the two warnings and the notes, no error.
+  EXPECT_NE(fixed.err.find("sweep: warning: emotions.yaml:1:10: key 'program'"), std::string::npos) << fixed.err;
+  EXPECT_NE(fixed.err.find("sweep: note: emotions.yaml: key 'name': not given"), std::string::npos) << fixed.err;
+  EXPECT_EQ(fixed.err.find("error"), std::string::npos) << fixed.err;
+}
+
 }  // namespace
 }  // namespace eegsweep

@@ -26,6 +26,12 @@ struct KeyDecl {
   std::function<void(const SpecNode& node, SweepSpec& spec)> read;
   // The default as the docs show it; empty: none.
   std::function<std::string()> default_text;
+  // Keys whose reading this one builds on (besides data.format for a key with `formats`): when
+  // one of them could not be read, this key is skipped rather than reported as a second problem.
+  std::vector<std::string> needs;
+  // A W&B key that is accepted but not ours (ignored with a warning, or not supported yet): not
+  // listed among the allowed keys.
+  bool foreign = false;
 
   bool is_mapping() const { return type == "mapping"; }
   std::string section() const;
@@ -37,5 +43,10 @@ struct KeyDecl {
 const std::vector<KeyDecl>& sweep_key_table();
 // The rows directly under `section` ("" = top level, "data", "data.muse", …).
 std::vector<const KeyDecl*> keys_in(const std::string& section);
+
+// Why `name` cannot name the results database, or "" when it can.
+std::string sweep_name_problem(const std::string& name);
+// Minimal `data:` blocks for each format, to paste into a sweep file that has none.
+std::string data_block_examples();
 
 }  // namespace eegsweep::spec_detail

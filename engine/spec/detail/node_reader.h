@@ -9,19 +9,42 @@
 #include <vector>
 
 #include "engine/spec/detail/spec_node.h"
+#include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::spec_detail {
 
 std::string child_path(const std::string& path, const std::string& key);
 std::string join(const std::vector<std::string>& words, const std::string& separator = ", ");
-// " (did you mean 'x'?)" for the closest candidate within a small edit distance, else "".
+// The closest candidate within a small edit distance (ignoring case), else "".
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" for closest_name, else "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+// The user's own text for the key at `where` (whose path is `path`) with the key renamed to
+// `replacement`, ready to paste: "replace line 7 with:" and the line, for the file; "instead:
+// --set a.b=…", for an override. Empty when that text cannot be found.
+std::string renamed_key_text(const SweepSpec& source, const Location& where, const std::string& path,
+                             const std::string& replacement);
+// "unknown WHAT" with a did-you-mean and the corrected line when `suggestion` is not empty.
+SpecMessage unknown_key_error(const MapEntry& entry, const std::string& path, const std::string& what,
+                              const std::string& suggestion, const std::vector<std::string>& allowed,
+                              const SweepSpec* source);
+
+// Every problem with a mapping's keys, as errors: not a mapping at all, each unknown key (with a
+// did-you-mean and, given `source`, the corrected line), each duplicate key. Empty: all fine.
+// `also_accepted` keys are not errors but are not listed as allowed either (W&B's keys that are
+// ignored or not supported yet).
+std::vector<SpecMessage> key_problems(const SpecNode& node, const std::string& path,
+                                      const std::vector<std::string>& allowed,
+                                      const std::string& what = "key", const SweepSpec* source = nullptr,
+                                      const std::vector<std::string>& also_accepted = {});
 
 // The first entry named `key` of a mapping node, or nullptr.
 const MapEntry* find_key(const SpecNode& map, const std::string& key);
 
 // A mapping whose keys are checked against `allowed` on construction: unknown keys (with a
-// did-you-mean) and duplicate keys are errors. A null node (`cv:` left empty) reads as empty.
+// did-you-mean) and duplicate keys are errors, thrown together (key_problems). A null node
+// (`cv:` left empty) reads as empty.
 class MapReader {
  public:
   MapReader(const SpecNode& node, std::string path, std::vector<std::string> allowed,

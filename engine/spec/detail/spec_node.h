@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/spec/sweep_spec.h"
+
 namespace eegsweep::spec_detail {
 
 struct Location {
@@ -42,8 +44,13 @@ struct SpecNode {
 // Builds "LOCATION: key 'PATH': PROBLEM[; allowed: ALLOWED]".
 std::string format_error(const Location& where, const std::string& path, const std::string& problem,
                          const std::string& allowed = {});
+// The same as a located message; `detail` (lines to paste) follows on lines of its own.
+SpecMessage make_message(SpecMessage::Severity severity, const Location& where, const std::string& path,
+                         const std::string& problem, const std::string& allowed = {},
+                         const std::string& detail = {});
+// Throws a SpecError holding one error.
 [[noreturn]] void fail(const Location& where, const std::string& path, const std::string& problem,
-                       const std::string& allowed = {});
+                       const std::string& allowed = {}, const std::string& detail = {});
 
 // Shortest text that reads back as the same double ("0.001", "1e-06", "3"), for messages.
 std::string format_double(double x);
