@@ -20,8 +20,6 @@ using Strings = std::vector<std::string>;
 
 // Defaults shown in the docs are what a default-constructed SweepSpec holds: the typed field's
 // own initializer, written once.
-std::string int_text(long long x) { return std::to_string(x); }
-
 KeyDecl declare(std::string path, std::string type, std::string allowed, Strings formats,
                 std::string help) {
   KeyDecl k;
@@ -33,92 +31,74 @@ KeyDecl declare(std::string path, std::string type, std::string allowed, Strings
   return k;
 }
 
+// A key whose value goes into one typed field: `read_value(node, path)` reads and checks it,
+// `text(value)` shows the field's default in the docs.
+template <class Get, class Read, class Text>
+KeyDecl typed_key(std::string path, std::string type, std::string allowed, Strings formats,
+                  std::string help, Get get, Read read_value, Text text) {
+  KeyDecl k = declare(path, std::move(type), std::move(allowed), std::move(formats), std::move(help));
+  k.read = [get, path, read_value](const SpecNode& node, SweepSpec& spec) {
+    get(spec) = read_value(node, path);
+  };
+  k.default_text = [get, text] {
+    SweepSpec defaults;
+    return text(get(defaults));
+  };
+  return k;
+}
+
 template <class Get>
 KeyDecl int_key(std::string path, Get get, std::int64_t min, std::int64_t max, std::string help,
                 Strings formats = {}) {
-  KeyDecl k = declare(path, "int", std::to_string(min) + " .. " + std::to_string(max), std::move(formats),
-            std::move(help));
-  k.read = [get, path, min, max](const SpecNode& node, SweepSpec& spec) {
-    get(spec) = static_cast<std::remove_reference_t<decltype(get(spec))>>(read_int(node, path, min, max));
-  };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return int_text(static_cast<long long>(get(defaults)));
-  };
-  return k;
+  return typed_key(
+      path, "int", std::to_string(min) + " .. " + std::to_string(max), std::move(formats),
+      std::move(help), get,
+      [min, max](const SpecNode& node, const std::string& p) { return static_cast<int>(read_int(node, p, min, max)); },
+      [](int value) { return std::to_string(value); });
 }
 
 template <class Get>
 KeyDecl float_key(std::string path, Get get, double min, double max, std::string help,
                   Strings formats = {}, bool max_exclusive = false) {
-  KeyDecl k = declare(path, "float",
-            format_double(min) + (max_exclusive ? " <= x < " : " .. ") + format_double(max),
-            std::move(formats), std::move(help));
-  k.read = [get, path, min, max, max_exclusive](const SpecNode& node, SweepSpec& spec) {
-    get(spec) = read_double(node, path, min, max, max_exclusive);
-  };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return format_double(get(defaults));
-  };
-  return k;
+  return typed_key(
+      path, "float", format_double(min) + (max_exclusive ? " <= x < " : " .. ") + format_double(max),
+      std::move(formats), std::move(help), get,
+      [min, max, max_exclusive](const SpecNode& node, const std::string& p) {
+        return read_double(node, p, min, max, max_exclusive);
+      },
+      [](double value) { return format_double(value); });
 }
 
 template <class Get>
 KeyDecl bool_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k = declare(path, "bool", "true, false", std::move(formats), std::move(help));
-  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_bool(node, path); };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return std::string(get(defaults) ? "true" : "false");
-  };
-  return k;
+  return typed_key(path, "bool", "true, false", std::move(formats), std::move(help), get, read_bool,
+                   [](bool value) { return std::string(value ? "true" : "false"); });
 }
 
 template <class Get>
 KeyDecl seed_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k = declare(path, "seed", "0 .. 2^64-1", std::move(formats), std::move(help));
-  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_uint64(node, path); };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return std::to_string(get(defaults));
-  };
-  return k;
+  return typed_key(path, "seed", "0 .. 2^64-1", std::move(formats), std::move(help), get, read_uint64,
+                   [](std::uint64_t value) { return std::to_string(value); });
 }
 
 template <class Get>
 KeyDecl text_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k = declare(path, "text", "", std::move(formats), std::move(help));
-  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_string(node, path); };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return get(defaults);
-  };
-  return k;
+  return typed_key(path, "text", "", std::move(formats), std::move(help), get, read_string,
+                   [](const std::string& value) { return value; });
 }
 
 template <class Get>
 KeyDecl choice_key(std::string path, Get get, Strings choices, std::string help) {
-  KeyDecl k = declare(path, "choice", join(choices), {}, std::move(help));
-  k.read = [get, path, choices](const SpecNode& node, SweepSpec& spec) {
-    get(spec) = read_choice(node, path, choices);
-  };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return get(defaults);
-  };
-  return k;
+  return typed_key(
+      path, "choice", join(choices), {}, std::move(help), get,
+      [choices](const SpecNode& node, const std::string& p) { return read_choice(node, p, choices); },
+      [](const std::string& value) { return value; });
 }
 
 template <class Get>
 KeyDecl names_key(std::string path, Get get, std::string help, Strings formats = {}) {
-  KeyDecl k = declare(path, "names", "a list of distinct names", std::move(formats), std::move(help));
-  k.read = [get, path](const SpecNode& node, SweepSpec& spec) { get(spec) = read_string_list(node, path); };
-  k.default_text = [get] {
-    SweepSpec defaults;
-    return "[" + join(get(defaults)) + "]";
-  };
-  return k;
+  return typed_key(path, "names", "a list of distinct names", std::move(formats), std::move(help), get,
+                   read_string_list, [](const Strings& value) { return "[" + join(value) + "]"; });
 }
 
 KeyDecl mapping(std::string path, std::string help, Strings formats = {}) {
