@@ -20,33 +20,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "engine/data/input_file.h"
+#include "engine/data/output_file.h"
+
 namespace eegsweep {
 namespace {
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
-
-std::string read_whole_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw DataError(path + ": is a directory, expected a CSV file");
-  }
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) throw DataError(path + ": cannot open file (" + std::strerror(errno) + ")");
-  std::string buffer;
-  if (std::fseek(f.get(), 0, SEEK_END) == 0) {
-    const long size = std::ftell(f.get());
-    if (size > 0) buffer.reserve(static_cast<std::size_t>(size));
-    std::rewind(f.get());
-  }
-  char chunk[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0) buffer.append(chunk, n);
-  if (std::ferror(f.get())) throw DataError(path + ": read error (" + std::strerror(errno) + ")");
-  return buffer;
-}
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_terminator(const char* p, const char* end) {
@@ -291,7 +269,7 @@ std::string join_names(const std::vector<std::string>& names) {
 }  // namespace
 
 Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
-  const std::string text = read_whole_file(path);
+  const std::string text = read_regular_file(path, "CSV table");
   const char* begin = text.data();
   const char* end = begin + text.size();
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
@@ -497,7 +475,7 @@ void append_cell(std::string& out, const std::string& text) {
 
 }  // namespace
 
-void write_feature_csv(const Dataset& data, const std::string& path) {
+void write_feature_csv(const Dataset& data, const std::string& path, bool force) {
   if (data.x.size() != data.rows * data.features || data.y.size() != data.rows) {
     throw DataError(path + ": cannot write an inconsistent dataset (" + std::to_string(data.rows) +
                     " rows × " + std::to_string(data.features) + " features, " +
@@ -534,14 +512,7 @@ void write_feature_csv(const Dataset& data, const std::string& path) {
     append_cell(out, data.class_names.at(static_cast<std::size_t>(data.y[r])));
     out += '\n';
   }
-  File f(std::fopen(path.c_str(), "wb"));
-  if (!f) throw DataError(path + ": cannot create file (" + std::strerror(errno) + ")");
-  if (std::fwrite(out.data(), 1, out.size(), f.get()) != out.size()) {
-    throw DataError(path + ": write failed (" + std::strerror(errno) + ")");
-  }
-  if (std::fclose(f.release()) != 0) {
-    throw DataError(path + ": write failed (" + std::strerror(errno) + ")");
-  }
+  write_file_atomically(path, out, force);
 }
 
 }  // namespace eegsweep

@@ -173,7 +173,7 @@ TEST(CsvReaderErrors, MissingFile) {
   TempDir dir;
   const std::string path = dir.file("absent.csv");
   EXPECT_TRUE(mentions(data_error_of([&] { read_feature_csv(path); }),
-                       {path, "cannot open", "No such file"}));
+                       {path, "cannot read", "no such file"}));
 }
 
 TEST(CsvReaderErrors, EmptyFile) {
