@@ -38,7 +38,7 @@ Verb add_featurize_verb(CLI::App& app) {
     const MuseTable table = featurize_muse_directory(args->directory, args->options);
     write_feature_csv(table.data, args->output, args->force);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "%s: %zu rows × %zu features, %zu classes, %zu recordings in %.2fs\n",
+    std::fprintf(stderr, "%s: %zu rows × %zu features, %zu class(es), %zu recording(s) in %.2fs\n",
                  args->output.c_str(), table.data.rows, table.data.features, table.data.num_classes(),
                  table.data.group_names.size(), seconds);
     return static_cast<int>(exit_ok);

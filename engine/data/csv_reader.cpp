@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -160,10 +161,10 @@ bool parse_integer(const std::string& s, long long& value) {
   return ec == std::errc() && ptr == e && b != e;
 }
 
-// Parses a whole cell as a float. Returns false when it is not a number. Values beyond the
-// float range are an error (reported by the caller as non-finite); values below it become
+// Parses a whole cell as a float. Values beyond the float range are an error of their own (a
+// user reading "not a finite number" for 1e308 would look for an inf); values below it become
 // subnormals or zero, as strtof would give.
-enum class NumberStatus { ok, not_a_number, not_finite };
+enum class NumberStatus { ok, not_a_number, not_finite, out_of_float_range };
 
 NumberStatus parse_float_text(std::string_view text, float& value) {
   text = trim(text);
@@ -175,21 +176,30 @@ NumberStatus parse_float_text(std::string_view text, float& value) {
   }
   if (b == e) return NumberStatus::not_a_number;
   auto [ptr, ec] = std::from_chars(b, e, value);
-  if (ec == std::errc::result_out_of_range) {
-    double wide;
-    auto [ptr2, ec2] = std::from_chars(b, e, wide);
-    if (ec2 != std::errc() || ptr2 != e) {
-      return ec2 == std::errc::result_out_of_range ? NumberStatus::not_finite
-                                                   : NumberStatus::not_a_number;
-    }
+  if (ec == std::errc::result_out_of_range && ptr == e) {
+    // A well-formed decimal too large or too small for a float: strtod tells which (it returns
+    // ±HUGE_VAL beyond even the double range, and 0 or a tiny value below it).
+    const double wide = std::strtod(std::string(b, e).c_str(), nullptr);
     if (std::fabs(wide) > static_cast<double>(std::numeric_limits<float>::max())) {
-      return NumberStatus::not_finite;
+      return NumberStatus::out_of_float_range;
     }
     value = static_cast<float>(wide);
     return NumberStatus::ok;
   }
   if (ec != std::errc() || ptr != e) return NumberStatus::not_a_number;
   return std::isfinite(value) ? NumberStatus::ok : NumberStatus::not_finite;
+}
+
+std::string number_problem(const std::string& cell, NumberStatus status) {
+  if (cell.empty()) return "empty cell";
+  const std::string quoted = "'" + shown(cell) + "'";
+  switch (status) {
+    case NumberStatus::not_finite: return quoted + " is not a finite number";
+    case NumberStatus::out_of_float_range:
+      return quoted + " overflows float32 (features are 32-bit floats; the largest magnitude is "
+                      "about 3.4e38)";
+    default: return quoted + " is not a number";
+  }
 }
 
 std::string column_label(const std::vector<std::string>& names, std::size_t j) {
@@ -366,12 +376,8 @@ Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
           cursor.read_field(cell);
           const NumberStatus status = parse_float_text(cell, v);
           if (status != NumberStatus::ok) {
-            const std::string what = cell.empty() ? "empty cell"
-                                     : status == NumberStatus::not_finite
-                                         ? "'" + shown(cell) + "' is not a finite number"
-                                         : "'" + shown(cell) + "' is not a number";
             fail_cell(path + ": line " + std::to_string(line) + ", " + column_label(names, j) +
-                      ": " + what);
+                      ": " + number_problem(cell, status));
           }
           data.x.push_back(v);
         }

@@ -21,10 +21,11 @@ std::string kind_of(mode_t mode) {
   return "not a regular file";
 }
 
+// Exact, so that "it is 1048577 bytes; at most 1048576" never reads as "1 MiB; at most 1 MiB".
 std::string byte_count(std::uint64_t n) {
-  if (n >= (1u << 20)) return std::to_string(n >> 20) + " MiB";
-  if (n >= (1u << 10)) return std::to_string(n >> 10) + " KiB";
-  return std::to_string(n) + " bytes";
+  std::string text = std::to_string(n) + " bytes";
+  if (n >= (1u << 20) && n % (1u << 20) == 0) text += " (" + std::to_string(n >> 20) + " MiB)";
+  return text;
 }
 
 // Closes the descriptor on every path out of read_regular_file.

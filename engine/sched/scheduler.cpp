@@ -23,6 +23,7 @@
 #include "engine/sched/final_run.h"
 #include "engine/sched/progress.h"
 #include "engine/sched/stop_signal.h"
+#include "engine/sched/sweep_checks.h"
 #include "engine/sched/sweep_plan.h"
 
 #ifndef EEGSWEEP_VERSION
@@ -250,6 +251,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
   const SweepPlan plan = plan_sweep(spec, data);
   backend.set_dataset(data);
   const std::vector<Trial> expanded = expand_trials(spec);
+  check_timesteps_fit(spec, expanded, *data);
 
   Store store(summary.db_path);
   summary.sweep_id = store.open_sweep(sweep_info(spec, *data, backend.name()), options.fresh);
