@@ -96,9 +96,10 @@ void check_no_tail(Connection& impl, const std::string& sql) {
   sqlite3_finalize(statement);
   if (rc != SQLITE_OK || tail == nullptr) return;  // SQLiteCpp reports the error itself
   const std::string rest(tail);
-  if (rest.find_first_not_of(" \t\r\n") != std::string::npos) {
+  const std::size_t start = rest.find_first_not_of(" \t\r\n");
+  if (start != std::string::npos) {
     throw StoreError(impl.path + ": a query is one statement; text follows it: '" +
-                     rest.substr(0, 60) + "'");
+                     rest.substr(start, 60) + "'");
   }
 }
 

@@ -124,8 +124,8 @@ SpecNode convert(const YAML::Node& node, const std::string& origin, bool positio
   return out;
 }
 
-// The line of the '---' that starts the second document, for when yaml-cpp gives that document
-// no mark (an empty one): the first '---' line, or the second when the text begins with one.
+// The line of the '---' that starts the second document: the first '---' line, or the second
+// when the text begins with one; 0 when there is none.
 int second_document_line(const std::string& text) {
   int line = 1, markers = 0;
   bool content_seen = false;
@@ -141,7 +141,7 @@ int second_document_line(const std::string& text) {
     }
     start = end + 1;
   }
-  return 1;
+  return 0;
 }
 
 }  // namespace
@@ -159,8 +159,11 @@ SpecNode parse_yaml_tree(const std::string& text, const std::string& origin, boo
     throw SpecError(where.str() + ": YAML syntax error: " + e.msg);
   }
   if (documents.size() > 1) {
+    // The '---' that starts it is where the user looks; after a '...' a document may start
+    // without one, and then its first node's mark is all there is.
     Location where = location_of(documents[1].Mark(), origin, positions);
-    if (positions && where.line == 0) where = Location{origin, second_document_line(text), 1};
+    const int marker_line = second_document_line(text);
+    if (positions && marker_line > 0) where = Location{origin, marker_line, 1};
     fail(where, "",
          "a second YAML document (after '---'); a sweep file holds exactly one");
   }
