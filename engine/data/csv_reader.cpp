@@ -279,7 +279,10 @@ std::string join_names(const std::vector<std::string>& names) {
 }  // namespace
 
 Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
-  const std::string text = read_regular_file(path, "CSV table");
+  return parse_feature_csv(read_regular_file(path, "CSV table"), path, options);
+}
+
+Dataset parse_feature_csv(const std::string& text, const std::string& path, const CsvOptions& options) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
