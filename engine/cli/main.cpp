@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 all good; 1–63 that many trials failed (63: 63 or more); 64 bad command "
-      "line; 65 bad sweep file or data; 74 results database unusable; 130/143 interrupted "
+      "line (or an output file that would overwrite a database); 65 bad sweep file or data; 74 "
+      "results database unusable, or an output could not be written; 130/143 interrupted "
       "(run the same command again to resume). reproduce: 1 when the score differs.");
 
   std::vector<cli::Verb> verbs = {

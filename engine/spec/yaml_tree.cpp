@@ -2,9 +2,12 @@
 // keeping YAML::Node here lets the rest of engine/spec be plain C++ with its own locations.
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
+#include <optional>
+#include <sstream>
 
 #include "engine/spec/spec_node.h"
 #include "engine/spec/sweep_spec.h"
@@ -144,13 +147,43 @@ int second_document_line(const std::string& text) {
   return 0;
 }
 
+// Where the second document starts, if there is one. YAML::LoadAll cannot be used: on some
+// malformed text (",e") yaml-cpp 0.7 yields empty documents forever (found by fuzzing), so the
+// documents are counted with the event parser and at most two are ever asked for.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  for (int document = 0; document < 2 && parser.HandleNextDocument(starts); ++document) {
+  }
+  if (starts.marks.size() < 2) return std::nullopt;
+  return starts.marks[1];
+}
+
 }  // namespace
 
 SpecNode parse_yaml_tree(const std::string& text, const std::string& origin, bool positions) {
   check_utf8(text, origin, positions);
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    second = second_document(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's own guard (a few hundred levels) reports only "bad file".
     throw SpecError(location_of(e.mark, origin, positions).str() + ": " + too_deep());
@@ -158,18 +191,19 @@ SpecNode parse_yaml_tree(const std::string& text, const std::string& origin, boo
     Location where = location_of(e.mark, origin, positions);
     throw SpecError(where.str() + ": YAML syntax error: " + e.msg);
   }
-  if (documents.size() > 1) {
-    // The '---' that starts it is where the user looks; after a '...' a document may start
-    // without one, and then its first node's mark is all there is.
-    Location where = location_of(documents[1].Mark(), origin, positions);
+  if (second) {
+    // The '---' that starts it is where the user looks. Without one, what yaml-cpp takes for
+    // another document is text it could not place in the first.
     const int marker_line = second_document_line(text);
-    if (positions && marker_line > 0) where = Location{origin, marker_line, 1};
-    fail(where, "",
-         "a second YAML document (after '---'); a sweep file holds exactly one");
+    if (positions && marker_line > 0) {
+      fail(Location{origin, marker_line, 1}, "",
+           "a second YAML document (after '---'); a sweep file holds exactly one");
+    }
+    throw SpecError(location_of(*second, origin, positions).str() +
+                    ": YAML syntax error: text that is not part of the document");
   }
   Budget budget;
-  SpecNode tree = documents.empty() ? SpecNode{}
-                                    : convert(documents.front(), origin, positions, 0, budget);
+  SpecNode tree = convert(root, origin, positions, 0, budget);
   if (tree.location.origin.empty()) tree.location.origin = origin;
   if (tree.location.line == 0 && positions) {  // an empty document has no mark
     tree.location.line = 1;

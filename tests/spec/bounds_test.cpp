@@ -82,6 +82,15 @@ TEST(SweepBounds, ASecondDocumentIsAnError) {
   EXPECT_NO_THROW(parse_sweep(std::string("---\n") + minimal_head(), "sweep.yaml"));
 }
 
+// Found by fuzzing: on ",e" yaml-cpp 0.7 yields empty documents forever when asked for all of
+// them. A stray document end ("...") is still one document.
+TEST(SweepBounds, TextThatYamlCppReadsAsEndlessDocumentsIsASyntaxError) {
+  const std::string message = spec_error(",e");
+  EXPECT_TRUE(contains(message, "sweep.yaml:1:")) << message;
+  EXPECT_TRUE(contains(message, "YAML syntax error")) << message;
+  EXPECT_NO_THROW(parse_sweep(std::string(minimal_head()) + "...\n", "sweep.yaml"));
+}
+
 TEST(SweepBounds, OversizedAndSpecialFilesAreRefusedBeforeReading) {
   TempDir dir;
   const std::string big = dir.write("big.yaml", std::string(minimal_head()) + "#" +
