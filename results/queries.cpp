@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -360,11 +361,14 @@ std::optional<FinalRunRecord> Store::final_run(std::int64_t trial_id) {
   });
 }
 
-QueryResult Store::query(const std::string& sql, const std::vector<SqlValue>& params) {
+QueryResult Store::query(const std::string& sql, const std::vector<SqlValue>& params,
+                         double time_limit_seconds) {
   SQLite::Database& db = *impl_->db;
   // query_only makes any write fail inside SQLite itself, whatever the text of the statement.
   db.exec("PRAGMA query_only = ON");
+  store_detail::QueryTimeLimit limit(*impl_, time_limit_seconds);
   try {
+    store_detail::check_no_tail(*impl_, sql);
     QueryResult result;
     read_transaction(*impl_, [&] {
       SQLite::Statement statement(db, sql);
@@ -385,6 +389,12 @@ QueryResult Store::query(const std::string& sql, const std::vector<SqlValue>& pa
     return result;
   } catch (const SQLite::Exception& e) {
     db.exec("PRAGMA query_only = OFF");
+    if (limit.expired) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", time_limit_seconds);
+      throw StoreError(impl_->path + ": query stopped after its time limit of " + seconds +
+                       " s (results --timeout SECONDS allows more)");
+    }
     throw StoreError(impl_->path + ": query failed: " + e.what());
   } catch (...) {
     db.exec("PRAGMA query_only = OFF");
@@ -418,7 +428,12 @@ QueryResult Store::leaderboard(std::int64_t sweep_id, const LeaderboardQuery& op
   params.emplace_back(sweep_id);
 
   std::string sql = "SELECT * FROM (" + select + ")";
-  if (!options.where.empty()) sql += " WHERE (" + options.where + ")";
+  if (!options.where.empty()) {
+    // Parenthesised and on its own lines, but only a check of its own structure keeps
+    // "1=1) or (1=1" from escaping the parentheses.
+    store_detail::check_single_expression(options.where);
+    sql += " WHERE (\n" + options.where + "\n)";
+  }
   if (options.sort_by.empty()) {
     sql += " ORDER BY rank, trial";
   } else {
@@ -433,7 +448,7 @@ QueryResult Store::leaderboard(std::int64_t sweep_id, const LeaderboardQuery& op
   }
   if (options.top > 0) sql += " LIMIT " + std::to_string(options.top);
   try {
-    return query(sql, params);
+    return query(sql, params, options.time_limit_seconds);
   } catch (const StoreError& e) {
     if (options.where.empty()) throw;
     std::string list;

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -200,6 +202,112 @@ void configure_connection(store_detail::Connection& impl) {
   db.exec("PRAGMA synchronous = NORMAL");
 }
 
+StoreError open_error(const std::string& path, const SQLite::Exception& e) {
+  const int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_NOTADB) {
+    return StoreError(path + " is not an eegsweep results database (not a SQLite file): " + e.what());
+  }
+  if (code == SQLITE_CORRUPT) {
+    return StoreError(path + ": the results database is damaged (" + e.what() +
+                      "); restore it from a backup, or run with another --db");
+  }
+  return StoreError(path + ": cannot open the results database: " + e.what());
+}
+
+// A FIFO or device given as --db would block SQLite or feed it garbage.
+void refuse_special_file(const std::string& path) {
+  if (is_in_memory(path)) return;
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) return;
+  if (std::filesystem::is_directory(status)) {
+    throw StoreError(path + ": is a directory, not a results database file");
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw StoreError(path + ": is not a regular file (a FIFO or a device?), not a results database");
+  }
+}
+
+// A damaged page must stop the run before anything is appended to it, and a reader before it
+// reports numbers from it. quick_check reads every page once (milliseconds for a results file).
+void check_integrity(store_detail::Connection& impl) {
+  SQLite::Statement check(*impl.db, "PRAGMA quick_check(5)");
+  std::string problems;
+  while (check.executeStep()) {
+    std::string line = check.getColumn(0).getString();
+    if (line == "ok") return;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    problems += (problems.empty() ? "" : "; ") + line;
+  }
+  throw StoreError(impl.path + ": the results database is damaged (PRAGMA quick_check: " + problems +
+                   "); restore it from a backup, or run with another --db");
+}
+
+void check_schema_read_only(store_detail::Connection& impl) {
+  SQLite::Database& db = *impl.db;
+  if (!db.tableExists("schema_version")) {
+    SQLite::Statement tables(db,
+                             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+                             "LIKE 'sqlite_%' LIMIT 1");
+    if (!tables.executeStep()) {
+      throw StoreError(impl.path + ": an empty database, not an eegsweep results store (no sweep "
+                       "has been run into it)");
+    }
+    throw StoreError(impl.path + " is a SQLite database but not an eegsweep results store (it "
+                     "has a table '" + tables.getColumn(0).getString() + "' and no schema_version)");
+  }
+  SQLite::Statement select(db, "SELECT MAX(version) FROM schema_version");
+  select.executeStep();
+  if (!select.getColumn(0).isNull() && select.getColumn(0).getInt64() > kSchemaVersion) {
+    throw StoreError(impl.path + " was written by eegsweep schema version " +
+                     std::to_string(select.getColumn(0).getInt64()) + "; this build reads up to " +
+                     std::to_string(kSchemaVersion) + " — upgrade eegsweep");
+  }
+}
+
+// "file:" URI of a path, for the immutable fallback below.
+std::string file_uri(const std::string& path) {
+  std::error_code error;
+  const std::string absolute = std::filesystem::absolute(path, error).string();
+  std::string uri = "file:";
+  for (unsigned char c : error ? path : absolute) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      uri += escaped;
+    }
+  }
+  return uri;
+}
+
+void open_read_only(store_detail::Connection& impl) {
+  if (!std::filesystem::exists(impl.path)) {
+    throw StoreError(impl.path + ": no such results database");
+  }
+  auto open_and_check = [&](const std::string& name, int flags) {
+    impl.db = std::make_unique<SQLite::Database>(name, flags, kBusyTimeoutMs);
+    check_schema_read_only(impl);
+    check_integrity(impl);
+  };
+  try {
+    try {
+      open_and_check(impl.path, SQLite::OPEN_READONLY);
+    } catch (const SQLite::Exception& e) {
+      // A WAL database needs its -shm file; on read-only media (or in a directory we may not
+      // write) SQLite can create none. Without a -wal file every committed transaction is in the
+      // database file itself, and nothing can be writing there, so reading it as immutable is exact.
+      const int code = e.getErrorCode() & 0xff;
+      const bool no_shm = code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
+      if (!no_shm || std::filesystem::exists(impl.path + "-wal")) throw;
+      open_and_check(file_uri(impl.path) + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    }
+  } catch (const SQLite::Exception& e) {
+    throw open_error(impl.path, e);
+  }
+}
+
 }  // namespace
 
 namespace store_detail {
@@ -293,20 +401,22 @@ TrialStatus parse_status(const std::string& name) {
                    "' (expected pending, running, completed, pruned or failed)");
 }
 
-Store::Store(const std::string& path) : impl_(std::make_unique<Impl>()) {
+Store::Store(const std::string& path, StoreMode mode) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
+  refuse_special_file(path);
+  if (mode == StoreMode::read_only) {
+    open_read_only(*impl_);
+    return;
+  }
   create_parent_directories(path);
   try {
     impl_->db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI, kBusyTimeoutMs);
     configure_connection(*impl_);
+    check_integrity(*impl_);  // before the first write
     write_transaction(*impl_, [&] { create_or_check_schema(*impl_); });
   } catch (const SQLite::Exception& e) {
-    if ((e.getErrorCode() & 0xff) == SQLITE_NOTADB) {
-      throw StoreError(path + " is not an eegsweep results database (not a SQLite file): " +
-                       e.what());
-    }
-    throw StoreError(path + ": cannot open the results database: " + e.what());
+    throw open_error(path, e);
   }
 }
 

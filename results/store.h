@@ -100,13 +100,19 @@ struct LeaderboardQuery {
   bool descending = false;  // with sort_by
   int top = 0;              // at most this many rows; 0: all
   std::string where;        // an SQL expression over the columns, e.g. "units >= 64 and accuracy > 0.8"
+  double time_limit_seconds = 0;  // stop the query after this long (0: no limit)
 };
+
+// read_only: for the verbs that only read (results, show, best, export). Never creates the file
+// or its schema, works on read-only media, and SQLite itself refuses any write.
+enum class StoreMode { read_write, read_only };
 
 class Store {
  public:
-  // Opens or creates the database (and its parent directories). Throws StoreError naming the
-  // file when it is not a database, or was written by a newer schema_version.
-  explicit Store(const std::string& path);
+  // Opens or creates the database (and its parent directories); read_only opens an existing one
+  // only. Throws StoreError naming the file when it is missing (read_only), not a regular file,
+  // not a database, damaged (PRAGMA quick_check), or written by a newer schema_version.
+  explicit Store(const std::string& path, StoreMode mode = StoreMode::read_write);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -149,11 +155,14 @@ class Store {
   std::optional<FinalRunRecord> final_run(std::int64_t trial_id);
 
   // Read-only SQL (`?` parameters bound in order); a statement that would write throws
-  // StoreError, as does any SQL error, with SQLite's message.
-  QueryResult query(const std::string& sql, const std::vector<SqlValue>& params = {});
+  // StoreError, as does any SQL error, more than one statement, or running past
+  // time_limit_seconds (when > 0; strings and blobs are then also bounded), with SQLite's message.
+  QueryResult query(const std::string& sql, const std::vector<SqlValue>& params = {},
+                    double time_limit_seconds = 0);
   // The sweep's rows of the `leaderboard` view, then one column per parameter (a number when the
   // value is one, named as the parameter, or "param.NAME" where that is a view column). An
-  // unknown sort column or a bad filter throws StoreError listing the columns.
+  // unknown sort column or a bad filter (not exactly one expression, an SQL error, or past the
+  // time limit) throws StoreError listing the columns.
   QueryResult leaderboard(std::int64_t sweep_id, const LeaderboardQuery& options = {});
 
  private:

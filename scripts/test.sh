@@ -3,16 +3,17 @@
 # tests that need ../shared/data skip, saying so, where it is absent.
 #
 #   scripts/test.sh [CTEST ARGS…]             Release build in build/, then ctest
+#   scripts/test.sh --sanitize [CTEST ARGS…]  AddressSanitizer + UndefinedBehaviorSanitizer build in
+#                                             build-sanitize/ (CPU only), the whole suite under it
 #   scripts/test.sh --coverage [CTEST ARGS…]  instrumented build in build-coverage/, then ctest and
 #                                             a table of line and branch coverage per folder (gcovr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=release
-if [ "${1:-}" = "--coverage" ]; then
-  mode=coverage
-  shift
-fi
+case "${1:-}" in
+  --sanitize | --coverage) mode=${1#--}; shift ;;
+esac
 
 install_missing() {
   local missing=()
@@ -32,6 +33,17 @@ case "$mode" in
     cd build
     ctest --output-on-failure -j"$(nproc)" "$@"
     ;;
+  sanitize)
+    # CUDA stays out: its runtime does not run under AddressSanitizer. Any report fails the test.
+    cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEEGSWEEP_WITH_CUDA=OFF \
+      -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+      -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    cmake --build build-sanitize -j"$(nproc)"
+    cd build-sanitize
+    ctest --output-on-failure -j"$(nproc)" "$@"
+    ;;
   coverage)
     install_missing gcovr
     # -O0 so that lines and branches map to the source; atomic counters because tests run
@@ -42,7 +54,8 @@ case "$mode" in
     find build-coverage -name '*.gcda' -delete
     (cd build-coverage && ctest --output-on-failure -j"$(nproc)" "$@")
     gcovr --root . --object-directory build-coverage --filter 'engine/' --filter 'results/' \
-      --filter 'cuda/' --gcov-exclude '.*CompilerId.*' --gcov-ignore-parse-errors --exclude-unreachable-branches --exclude-throw-branches \
+      --filter 'cuda/' --gcov-exclude '.*CompilerId.*' --gcov-ignore-parse-errors \
+      --exclude-unreachable-branches --exclude-throw-branches \
       --json-summary build-coverage/coverage.json >/dev/null
     scripts/coverage_table.py build-coverage/coverage.json
     ;;

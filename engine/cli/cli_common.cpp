@@ -3,17 +3,82 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include "engine/data/output_file.h"
 #include "engine/sched/scheduler.h"
 #include "engine/spec/sweep_spec.h"
 
 namespace eegsweep::cli {
 
 namespace fs = std::filesystem;
+
+int finish_standard_output(int status) {
+  // A write that failed earlier left the error flag set; its errno may be long gone, so the
+  // flush's own errno is reported when there is one.
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int flush_error = errno;
+  const bool clean = flushed && !std::ferror(stdout);
+  const bool closed = std::fclose(stdout) == 0;
+  const int close_error = errno;
+  if (clean && closed) return status;
+  const int error = !flushed ? flush_error : !closed ? close_error : 0;
+  std::fprintf(stderr, "sweep: error: standard output: write failed: %s\n",
+               error ? std::strerror(error) : "an earlier write did not complete");
+  return exit_store;
+}
+
+CLI::Validator at_least(long long minimum) {
+  return CLI::Validator(
+      [minimum](std::string& text) -> std::string {
+        long long value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stoll(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || value < minimum) {
+          return "must be a whole number of " + std::to_string(minimum) + " or more, got '" + text + "'";
+        }
+        return {};
+      },
+      "INT>=" + std::to_string(minimum));
+}
+
+CLI::Validator positive_seconds() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || !(value > 0) || !std::isfinite(value)) {
+          return "must be a number of seconds above 0, got '" + text + "'";
+        }
+        return {};
+      },
+      "SECONDS>0");
+}
+
+void write_output(const std::string& output_path, const std::string& text, bool force) {
+  if (output_path.empty() || output_path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  write_file_atomically(output_path, text, force);
+  std::fprintf(stderr, "wrote %s\n", output_path.c_str());
+}
 
 void add_database_options(CLI::App& command, DatabaseChoice& choice) {
   command.add_option("--db", choice.db_path, "results database (default: from the sweep file, "
@@ -38,7 +103,7 @@ static std::string newest_database() {
   return newest;
 }
 
-OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice) {
+OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice, StoreMode mode) {
   std::string path = choice.db_path;
   std::string name = choice.sweep_name;
   if (path.empty() && !choice.sweep_file.empty()) {
@@ -53,10 +118,17 @@ OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice) {
   }
   if (!fs::exists(path)) throw StoreError(path + ": no such results database");
   OpenedSweep opened;
-  opened.store = std::make_unique<Store>(path);
+  opened.store = std::make_unique<Store>(path, mode);
   auto sweep = opened.store->latest_sweep(name);
+  if (!sweep && name.empty()) throw StoreError(path + ": holds no sweep");
   if (!sweep) {
-    throw StoreError(path + ": holds no sweep" + (name.empty() ? "" : " named '" + name + "'"));
+    // A name the user typed that is not there: their command line to fix (exit 64).
+    std::string names;
+    for (const auto& row : opened.store->query("SELECT DISTINCT name FROM sweeps ORDER BY name").rows) {
+      names += (names.empty() ? "" : ", ") + sql_value_text(row.at(0));
+    }
+    throw std::invalid_argument(path + ": holds no sweep named '" + name + "' (" +
+                                (names.empty() ? std::string("it holds none") : "its sweeps: " + names) + ")");
   }
   opened.sweep = *sweep;
   return opened;

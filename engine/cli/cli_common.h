@@ -23,6 +23,21 @@ enum ExitCode : int {
   exit_mismatch = 1,     // reproduce: the reproduced score differs
 };
 
+// Every verb's standard output ends here: flushes and closes it and checks that every write
+// reached it (`sweep results > /dev/full` must not exit 0 with nothing written). Returns `status`,
+// or exit_store after saying "standard output: write failed: REASON".
+int finish_standard_output(int status);
+
+// Where a verb's text goes: standard output, or with -o a file written atomically
+// (AtomicOutputFile: never a partial file, never over a database unless --force).
+void write_output(const std::string& output_path, const std::string& text, bool force);
+
+// A whole number of at least `minimum`, said in words when it is not ("must be a whole number of
+// 1 or more, got 0"), instead of CLI11's "not in range 0 to 1.79769e+308".
+CLI::Validator at_least(long long minimum);
+// A number of seconds above zero.
+CLI::Validator positive_seconds();
+
 // A verb: its subcommand and what runs when it is chosen (returns the exit status).
 struct Verb {
   CLI::App* command = nullptr;
@@ -51,8 +66,11 @@ struct OpenedSweep {
   std::unique_ptr<Store> store;
   SweepInfo sweep;
 };
-// Throws StoreError naming the database when it or the sweep is missing.
-OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice);
+// Throws StoreError naming the database when it is missing or unusable, std::invalid_argument
+// (exit 64) when --sweep names no sweep in it. Read-only unless the verb records something
+// (reproduce).
+OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice,
+                                   StoreMode mode = StoreMode::read_only);
 
 // Parameters whose value differs between the sweep's trials (the leaderboard's columns).
 std::vector<std::string> swept_parameter_names(const std::vector<TrialRecord>& trials);

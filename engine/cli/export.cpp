@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <map>
 
 #include "engine/cli/cli_common.h"
+#include "engine/data/output_file.h"
 
 namespace eegsweep::cli {
 
@@ -111,25 +111,24 @@ Verb add_export_verb(CLI::App& app) {
     DatabaseChoice db;
     std::string format = "csv";
     std::string output;
+    bool force = false;
   };
   auto args = std::make_shared<Arguments>();
   Verb verb;
   verb.command = app.add_subcommand("export", "Export a sweep's results as CSV (a row per trial) or JSON (everything)");
   add_database_options(*verb.command, args->db);
   verb.command->add_option("--format", args->format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
-  verb.command->add_option("-o,--output", args->output, "file to write (default: standard output)");
+  verb.command->add_option("-o,--output", args->output,
+                           "file to write, replaced only once complete (default: standard output)");
+  verb.command->add_flag("--force", args->force,
+                         "overwrite the output file even when it is a SQLite database");
   verb.run = [args] {
+    // Before reading anything: `-o results/x.db` must not cost a full export to be refused.
+    if (!args->output.empty()) check_output_path(args->output, args->force);
     OpenedSweep opened = open_sweep_for_reading(args->db);
     const std::string text = args->format == "json" ? export_json(*opened.store, opened.sweep)
                                                     : export_csv(*opened.store, opened.sweep);
-    if (args->output.empty()) {
-      std::fputs(text.c_str(), stdout);
-    } else {
-      std::ofstream out(args->output, std::ios::binary);
-      if (!out) throw std::runtime_error(args->output + ": cannot write");
-      out << text;
-      std::fprintf(stderr, "wrote %s\n", args->output.c_str());
-    }
+    write_output(args->output, text, args->force);
     return static_cast<int>(exit_ok);
   };
   return verb;

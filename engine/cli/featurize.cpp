@@ -4,6 +4,7 @@
 #include "engine/cli/cli_common.h"
 #include "engine/data/csv_reader.h"
 #include "engine/data/muse/muse.h"
+#include "engine/data/output_file.h"
 
 namespace eegsweep::cli {
 
@@ -13,6 +14,7 @@ Verb add_featurize_verb(CLI::App& app) {
     std::string output;
     MuseOptions options;
     bool no_filter = false;
+    bool force = false;
   };
   auto args = std::make_shared<Arguments>();
   Verb verb;
@@ -20,7 +22,9 @@ Verb add_featurize_verb(CLI::App& app) {
   auto* c = verb.command;
   c->add_option("directory", args->directory, "directory of <subject>-<class>-<session>.csv recordings")
       ->required()->check(CLI::ExistingDirectory);
-  c->add_option("-o,--output", args->output, "feature table to write (CSV)")->required();
+  c->add_option("-o,--output", args->output,
+                "feature table to write (CSV), replaced only once complete")->required();
+  c->add_flag("--force", args->force, "overwrite the output file even when it is a SQLite database");
   c->add_option("--channels", args->options.channels, "EEG channels to use")->delimiter(',');
   c->add_option("--pattern", args->options.filename_pattern, "file name pattern");
   c->add_flag("--no-filter", args->no_filter, "skip the band-pass and notch filters");
@@ -29,11 +33,12 @@ Verb add_featurize_verb(CLI::App& app) {
   c->add_option("--hop", args->options.hop_seconds, "hop between windows in seconds");
   verb.run = [args] {
     args->options.filter = !args->no_filter;
+    check_output_path(args->output, args->force);  // before minutes of featurizing
     const auto start = std::chrono::steady_clock::now();
     const MuseTable table = featurize_muse_directory(args->directory, args->options);
-    write_feature_csv(table.data, args->output);
+    write_feature_csv(table.data, args->output, args->force);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "%s: %zu rows × %zu features, %zu classes, %zu recordings in %.2fs\n",
+    std::fprintf(stderr, "%s: %zu rows × %zu features, %zu class(es), %zu recording(s) in %.2fs\n",
                  args->output.c_str(), table.data.rows, table.data.features, table.data.num_classes(),
                  table.data.group_names.size(), seconds);
     return static_cast<int>(exit_ok);

@@ -7,6 +7,7 @@
 
 #include "engine/cli/cli_common.h"
 #include "engine/data/dataset.h"
+#include "engine/data/output_file.h"
 #include "engine/spec/sweep_spec.h"
 #include "results/store.h"
 
@@ -16,33 +17,14 @@
 
 using namespace eegsweep;
 
-int main(int argc, char** argv) {
-  CLI::App app{"eegsweep: hyperparameter sweeps of GRU classifiers on EEG data"};
-  app.set_version_flag("--version", EEGSWEEP_VERSION);
-  app.require_subcommand(1);
-  app.footer(
-      "Exit status: 0 all good; 1–63 that many trials failed (63: 63 or more); 64 bad command "
-      "line; 65 bad sweep file or data; 74 results database unusable; 130/143 interrupted "
-      "(run the same command again to resume). reproduce: 1 when the score differs.");
+namespace {
 
-  std::vector<cli::Verb> verbs = {
-      cli::add_run_verb(app),       cli::add_validate_verb(app), cli::add_results_verb(app),
-      cli::add_show_verb(app),      cli::add_best_verb(app),     cli::add_reproduce_verb(app),
-      cli::add_export_verb(app),    cli::add_featurize_verb(app)};
+int report(const std::exception& e, int status) {
+  std::fprintf(stderr, "sweep: error: %s\n", e.what());
+  return status;
+}
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return cli::exit_usage;
-  }
-
+int run_chosen_verb(const std::vector<cli::Verb>& verbs) {
   try {
     for (const auto& verb : verbs) {
       if (verb.command->parsed()) return verb.run();
@@ -51,17 +33,64 @@ int main(int argc, char** argv) {
     cli::print_spec_messages(e.messages(), true);
     return cli::exit_bad_input;
   } catch (const DataError& e) {
-    std::fprintf(stderr, "sweep: error: %s\n", e.what());
-    return cli::exit_bad_input;
-  } catch (const std::invalid_argument& e) {  // a wrong trial number, column or filter
-    std::fprintf(stderr, "sweep: error: %s\n", e.what());
-    return cli::exit_usage;
+    return report(e, cli::exit_bad_input);
+  } catch (const std::invalid_argument& e) {  // a wrong trial number, column, filter, output path
+    return report(e, cli::exit_usage);
   } catch (const StoreError& e) {
-    std::fprintf(stderr, "sweep: error: %s\n", e.what());
-    return cli::exit_store;
+    return report(e, cli::exit_store);
+  } catch (const OutputFileError& e) {
+    return report(e, cli::exit_store);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "sweep: error: %s\n", e.what());
-    return cli::exit_bad_input;
+    return report(e, cli::exit_bad_input);
   }
   return cli::exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"eegsweep: hyperparameter sweeps of GRU classifiers on EEG data"};
+  app.set_version_flag("--version", EEGSWEEP_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 all good; 1–63 that many trials failed (63: 63 or more); 64 bad command "
+      "line (or an output file that would overwrite a database); 65 bad sweep file or data; 74 "
+      "results database unusable, or an output could not be written; 130/143 interrupted "
+      "(run the same command again to resume). reproduce: 1 when the score differs.");
+
+  std::vector<cli::Verb> verbs = {
+      cli::add_run_verb(app),       cli::add_validate_verb(app), cli::add_results_verb(app),
+      cli::add_show_verb(app),      cli::add_best_verb(app),     cli::add_reproduce_verb(app),
+      cli::add_export_verb(app),    cli::add_featurize_verb(app)};
+
+  // CLI11 would only say "The following argument was not expected"; name the verb instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    std::string names;
+    bool known = false;
+    for (const auto& verb : verbs) {
+      known = known || verb.command->get_name() == word;
+      names += (names.empty() ? "" : ", ") + verb.command->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "sweep: error: unknown verb '%s'; the verbs are %s (sweep --help)\n",
+                   word.c_str(), names.c_str());
+      return cli::exit_usage;
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli::finish_standard_output(app.exit(e));
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli::finish_standard_output(app.exit(e));
+  } catch (const CLI::CallForVersion& e) {
+    return cli::finish_standard_output(app.exit(e));
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cli::exit_usage;
+  }
+
+  return cli::finish_standard_output(run_chosen_verb(verbs));
 }

@@ -28,7 +28,8 @@ Verb add_reproduce_verb(CLI::App& app) {
     if (args->best == (args->trial > 0)) {
       throw std::invalid_argument("reproduce: give either --best or a trial number");
     }
-    OpenedSweep opened = open_sweep_for_reading(args->db);
+    // reproduce records its result (final_runs), so it opens the database for writing.
+    OpenedSweep opened = open_sweep_for_reading(args->db, StoreMode::read_write);
     Store& store = *opened.store;
     const SweepInfo& sweep = opened.sweep;
     const auto trial = args->best ? store.best_trial(sweep.id) : store.trial(sweep.id, args->trial);

@@ -32,17 +32,21 @@ Verb add_results_verb(CLI::App& app) {
     std::string sort;
     std::string where;
     std::string format = "table";
+    double timeout_seconds = 5;
   };
   auto args = std::make_shared<Arguments>();
   Verb verb;
   verb.command = app.add_subcommand("results", "Leaderboard of a sweep, best first");
   add_database_options(*verb.command, args->db);
-  verb.command->add_option("--top", args->top, "show only the first N trials")->check(CLI::PositiveNumber);
+  verb.command->add_option("--top", args->top, "show only the first N trials")->check(at_least(1));
   verb.command->add_option("--sort", args->sort,
                            "column to rank by: a metric (best first) or a parameter (ascending); "
                            "default: the sweep's metric");
   verb.command->add_option("--where", args->where,
                            "SQL filter over the columns, e.g. \"hidden_size >= 32 and accuracy > 0.9\"");
+  verb.command->add_option("--timeout", args->timeout_seconds,
+                           "stop a --where filter that runs longer than this (default: 5)")
+      ->check(positive_seconds());
   verb.command->add_option("--format", args->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   verb.run = [args] {
@@ -52,6 +56,7 @@ Verb add_results_verb(CLI::App& app) {
     LeaderboardQuery query;
     query.top = args->top;
     query.where = args->where;
+    query.time_limit_seconds = args->timeout_seconds;
     if (!args->sort.empty()) {
       query.sort_by = metric_is_known(args->sort) ? canonical_metric_name(args->sort) : args->sort;
       query.descending = metric_is_known(args->sort) && metric_default_maximize(args->sort);

@@ -55,7 +55,7 @@ Verb add_run_verb(CLI::App& app) {
   verb.command->add_flag("--fresh", args->fresh, "start a new sweep instead of resuming");
   verb.command->add_option("--max-concurrent,-j", args->max_concurrent,
                            "units trained at once (default: resources.max_concurrent, else one per core)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   verb.command->add_flag("--no-final", args->no_final,
                          "skip retraining the best trial on all non-test rows");
   verb.command->add_option("--stop-after-units", args->stop_after_units,

@@ -3,6 +3,8 @@
 
 #include "engine/cli/cli_common.h"
 #include "engine/sched/scheduler.h"
+#include "engine/sched/sweep_checks.h"
+#include "engine/sched/sweep_plan.h"
 #include "engine/spec/sweep_keys.h"
 #include "engine/spec/sweep_spec.h"
 
@@ -23,11 +25,18 @@ Verb add_validate_verb(CLI::App& app) {
     const SweepSpec spec = load_sweep_file(args->file, args->overrides);
     print_spec_messages(spec.messages);
     const std::vector<Trial> trials = expand_trials(spec);
+    // The data too: a sweep that cannot fit its data (timesteps, folds after the test split) is
+    // rejected here as `run` would reject it, before anything is trained.
+    const std::shared_ptr<const Dataset> data = load_dataset(spec);
+    const SweepPlan plan = plan_sweep(spec, data);
+    check_timesteps_fit(spec, trials, *data);
     std::printf("%s: valid — sweep '%s', method %s, %zu trials × %d folds, metric %s (%s)\n",
                 args->file.c_str(), spec.name.c_str(), spec.method.c_str(), trials.size(),
                 spec.cv.folds, spec.metric.name.c_str(), spec.metric.maximize ? "maximize" : "minimize");
-    std::printf("data: %s %s; results: %s\n\n", spec.data.format.c_str(), spec.data.path.c_str(),
-                results_database_path(spec).c_str());
+    std::printf("data: %s %s — %zu rows × %zu features, %zu classes, %zu test rows held out; "
+                "results: %s\n\n",
+                spec.data.format.c_str(), data->source.c_str(), data->rows, data->features,
+                data->num_classes(), plan.holdout.test.size(), results_database_path(spec).c_str());
     // Show the parameters that vary, as the leaderboard will.
     std::vector<TrialRecord> records;
     for (const auto& t : trials) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -124,6 +126,44 @@ HeadShape CpuTrainer::head_shape(int batch) const {
   return s;
 }
 
+namespace {
+
+// What the kernel could hand out now without swapping (MemAvailable); 0 when unknown.
+std::size_t available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::size_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
+}
+
+std::string gib(std::size_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / (1u << 30));
+  return text;
+}
+
+}  // namespace
+
+// Backpropagation through time keeps every step's activations: T × B × H floats several times
+// over per layer. With the default timesteps (one feature per step) a wide table becomes a very
+// long sequence, and a 32 MB table of 10^6 columns asked for tens of GB. Checked before the first
+// allocation, so such a trial fails with the numbers instead of exhausting the machine.
+void CpuTrainer::check_memory_fits(std::size_t bytes, int batch) const {
+  const std::size_t available = available_memory_bytes();
+  if (available == 0 || bytes <= available) return;
+  throw TrainingError("training needs about " + gib(bytes) + " for its activations (" +
+                      std::to_string(model_.timesteps) + " steps × " + std::to_string(batch) +
+                      " rows × " + std::to_string(model_.hidden_size) + " hidden units × " +
+                      std::to_string(model_.num_layers) + " layer(s), kept for backpropagation); " +
+                      gib(available) + " is available. Shorten the sequence with timesteps (a row "
+                      "of F features becomes timesteps steps of F/timesteps), or lower batch_size or "
+                      "hidden_size");
+}
+
 CpuTrainer::Plan& CpuTrainer::plan_for(int batch, bool training) {
   for (auto& plan : plans_) {
     if (plan->batch == batch && plan->training == training) return *plan;
@@ -137,6 +177,7 @@ CpuTrainer::Plan& CpuTrainer::plan_for(int batch, bool training) {
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // one buffer for all, no hidden allocations
   const memory::desc none;  // zero initial state, final state not needed
   std::size_t scratch = 0;
+  std::size_t needed = 0;  // bytes of the buffers below, checked before any is allocated
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const memory::dim in = layout_.layers[l].input_size;
     const memory::desc src({T, B, in}, f32, tag::tnc);
@@ -154,19 +195,30 @@ CpuTrainer::Plan& CpuTrainer::plan_for(int batch, bool training) {
     lp.fwd = dnnl::lbr_gru_forward(lp.fwd_pd);
     scratch = std::max(scratch, lp.fwd_pd.scratchpad_desc().get_size());
 
-    LayerState& s = layers_[l];
-    s.y.reserve(sizeof(float) * T * B * H);
+    const auto steps = static_cast<std::size_t>(T) * static_cast<std::size_t>(B);
+    needed += sizeof(float) * steps * static_cast<std::size_t>(H);  // y
     if (training) {
       dnnl::lbr_gru_backward::desc bwd(dnnl::prop_kind::backward, left2right, src, none, wl, wi,
                                        bias, dst, none, src, none, wl, wi, bias, dst, none);
       lp.bwd_pd = dnnl::lbr_gru_backward::primitive_desc(bwd, attr, engine_, lp.fwd_pd);
       lp.bwd = dnnl::lbr_gru_backward(lp.bwd_pd);
       scratch = std::max(scratch, lp.bwd_pd.scratchpad_desc().get_size());
-      s.workspace.reserve(lp.fwd_pd.workspace_desc().get_size());
+      needed += lp.fwd_pd.workspace_desc().get_size() + sizeof(float) * steps * static_cast<std::size_t>(H);
+      if (l == 0) needed += sizeof(float) * steps * static_cast<std::size_t>(in);  // dx0
+    }
+    plan->layers.push_back(std::move(lp));
+  }
+  needed += scratch;
+  check_memory_fits(needed, batch);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const memory::dim in = layout_.layers[l].input_size;
+    LayerState& s = layers_[l];
+    s.y.reserve(sizeof(float) * T * B * H);
+    if (training) {
+      s.workspace.reserve(plan->layers[l].fwd_pd.workspace_desc().get_size());
       s.dy.reserve(sizeof(float) * T * B * H);
       if (l == 0) dx0_.reserve(sizeof(float) * T * B * in);
     }
-    plan->layers.push_back(std::move(lp));
   }
   scratchpad_.reserve(std::max<std::size_t>(scratch, 64));
   x0_.reserve(sizeof(float) * T * B * model_.input_size);

@@ -56,6 +56,8 @@ class CpuTrainer final : public Trainer {
   };
 
   Plan& plan_for(int batch, bool training);
+  // Throws TrainingError, with the shape and the numbers, when `bytes` exceed the memory available.
+  void check_memory_fits(std::size_t bytes, int batch) const;
   HeadShape head_shape(int batch) const;
   void gather(const RowIndex* rows, int batch);
   void pack_weights();

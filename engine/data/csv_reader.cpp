@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -20,33 +21,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "engine/data/input_file.h"
+#include "engine/data/output_file.h"
+
 namespace eegsweep {
 namespace {
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
-
-std::string read_whole_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw DataError(path + ": is a directory, expected a CSV file");
-  }
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) throw DataError(path + ": cannot open file (" + std::strerror(errno) + ")");
-  std::string buffer;
-  if (std::fseek(f.get(), 0, SEEK_END) == 0) {
-    const long size = std::ftell(f.get());
-    if (size > 0) buffer.reserve(static_cast<std::size_t>(size));
-    std::rewind(f.get());
-  }
-  char chunk[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0) buffer.append(chunk, n);
-  if (std::ferror(f.get())) throw DataError(path + ": read error (" + std::strerror(errno) + ")");
-  return buffer;
-}
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_terminator(const char* p, const char* end) {
@@ -182,10 +161,10 @@ bool parse_integer(const std::string& s, long long& value) {
   return ec == std::errc() && ptr == e && b != e;
 }
 
-// Parses a whole cell as a float. Returns false when it is not a number. Values beyond the
-// float range are an error (reported by the caller as non-finite); values below it become
+// Parses a whole cell as a float. Values beyond the float range are an error of their own (a
+// user reading "not a finite number" for 1e308 would look for an inf); values below it become
 // subnormals or zero, as strtof would give.
-enum class NumberStatus { ok, not_a_number, not_finite };
+enum class NumberStatus { ok, not_a_number, not_finite, out_of_float_range };
 
 NumberStatus parse_float_text(std::string_view text, float& value) {
   text = trim(text);
@@ -197,21 +176,30 @@ NumberStatus parse_float_text(std::string_view text, float& value) {
   }
   if (b == e) return NumberStatus::not_a_number;
   auto [ptr, ec] = std::from_chars(b, e, value);
-  if (ec == std::errc::result_out_of_range) {
-    double wide;
-    auto [ptr2, ec2] = std::from_chars(b, e, wide);
-    if (ec2 != std::errc() || ptr2 != e) {
-      return ec2 == std::errc::result_out_of_range ? NumberStatus::not_finite
-                                                   : NumberStatus::not_a_number;
-    }
+  if (ec == std::errc::result_out_of_range && ptr == e) {
+    // A well-formed decimal too large or too small for a float: strtod tells which (it returns
+    // ±HUGE_VAL beyond even the double range, and 0 or a tiny value below it).
+    const double wide = std::strtod(std::string(b, e).c_str(), nullptr);
     if (std::fabs(wide) > static_cast<double>(std::numeric_limits<float>::max())) {
-      return NumberStatus::not_finite;
+      return NumberStatus::out_of_float_range;
     }
     value = static_cast<float>(wide);
     return NumberStatus::ok;
   }
   if (ec != std::errc() || ptr != e) return NumberStatus::not_a_number;
   return std::isfinite(value) ? NumberStatus::ok : NumberStatus::not_finite;
+}
+
+std::string number_problem(const std::string& cell, NumberStatus status) {
+  if (cell.empty()) return "empty cell";
+  const std::string quoted = "'" + shown(cell) + "'";
+  switch (status) {
+    case NumberStatus::not_finite: return quoted + " is not a finite number";
+    case NumberStatus::out_of_float_range:
+      return quoted + " overflows float32 (features are 32-bit floats; the largest magnitude is "
+                      "about 3.4e38)";
+    default: return quoted + " is not a number";
+  }
 }
 
 std::string column_label(const std::vector<std::string>& names, std::size_t j) {
@@ -291,7 +279,10 @@ std::string join_names(const std::vector<std::string>& names) {
 }  // namespace
 
 Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
-  const std::string text = read_whole_file(path);
+  return parse_feature_csv(read_regular_file(path, "CSV table"), path, options);
+}
+
+Dataset parse_feature_csv(const std::string& text, const std::string& path, const CsvOptions& options) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
@@ -388,12 +379,8 @@ Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
           cursor.read_field(cell);
           const NumberStatus status = parse_float_text(cell, v);
           if (status != NumberStatus::ok) {
-            const std::string what = cell.empty() ? "empty cell"
-                                     : status == NumberStatus::not_finite
-                                         ? "'" + shown(cell) + "' is not a finite number"
-                                         : "'" + shown(cell) + "' is not a number";
             fail_cell(path + ": line " + std::to_string(line) + ", " + column_label(names, j) +
-                      ": " + what);
+                      ": " + number_problem(cell, status));
           }
           data.x.push_back(v);
         }
@@ -497,7 +484,7 @@ void append_cell(std::string& out, const std::string& text) {
 
 }  // namespace
 
-void write_feature_csv(const Dataset& data, const std::string& path) {
+void write_feature_csv(const Dataset& data, const std::string& path, bool force) {
   if (data.x.size() != data.rows * data.features || data.y.size() != data.rows) {
     throw DataError(path + ": cannot write an inconsistent dataset (" + std::to_string(data.rows) +
                     " rows × " + std::to_string(data.features) + " features, " +
@@ -534,14 +521,7 @@ void write_feature_csv(const Dataset& data, const std::string& path) {
     append_cell(out, data.class_names.at(static_cast<std::size_t>(data.y[r])));
     out += '\n';
   }
-  File f(std::fopen(path.c_str(), "wb"));
-  if (!f) throw DataError(path + ": cannot create file (" + std::strerror(errno) + ")");
-  if (std::fwrite(out.data(), 1, out.size(), f.get()) != out.size()) {
-    throw DataError(path + ": write failed (" + std::strerror(errno) + ")");
-  }
-  if (std::fclose(f.release()) != 0) {
-    throw DataError(path + ": write failed (" + std::strerror(errno) + ")");
-  }
+  write_file_atomically(path, out, force);
 }
 
 }  // namespace eegsweep

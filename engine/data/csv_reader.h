@@ -21,9 +21,13 @@ struct CsvOptions {
 // not in `classes`, a class with fewer than min_rows_per_class rows.
 // A leading "# " on the first header cell is stripped (Kaggle's "# mean_0_a").
 Dataset read_feature_csv(const std::string& path, const CsvOptions& options = {});
+// The same, from the file's text (`path` only names it in messages).
+Dataset parse_feature_csv(const std::string& text, const std::string& path, const CsvOptions& options = {});
 
 // Writes a Dataset in the same layout (features…, [group], label); used by the featurizer and
-// by tests to make emotions.csv-shaped fixtures.
-void write_feature_csv(const Dataset& data, const std::string& path);
+// by tests to make emotions.csv-shaped fixtures. Written atomically (AtomicOutputFile): an
+// existing SQLite database is refused (OutputRefused) unless `force`; a failed write throws
+// OutputFileError and leaves no partial file.
+void write_feature_csv(const Dataset& data, const std::string& path, bool force = false);
 
 }  // namespace eegsweep

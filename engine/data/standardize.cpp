@@ -57,9 +57,12 @@ Standardizer Standardizer::fit(const Dataset& data, const RowList& train_rows) {
     const double sd = std::sqrt(squares[j] / n);
     s.mean[j] = static_cast<float>(mean[j]);
     // A spread at the level of float rounding of the mean is a constant feature: scaling it up
-    // would only amplify rounding noise (and 1/0 would poison training).
-    const bool constant = !(sd > 1e-7 * std::fabs(mean[j])) || !std::isfinite(1.0 / sd);
-    s.inv_std[j] = constant ? 1.0f : static_cast<float>(1.0 / sd);
+    // would only amplify rounding noise (and 1/0 would poison training). The check is made on the
+    // float that training multiplies by: 1/sd of subnormal data (~1e-40) is finite as a double
+    // but overflows to inf as a float.
+    const float inv_std = static_cast<float>(1.0 / sd);
+    const bool constant = !(sd > 1e-7 * std::fabs(mean[j])) || !std::isfinite(inv_std);
+    s.inv_std[j] = constant ? 1.0f : inv_std;
   }
   return s;
 }

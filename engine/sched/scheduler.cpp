@@ -13,6 +13,7 @@
 #include "engine/sched/progress.h"
 #include "engine/sched/runner.h"
 #include "engine/sched/stop_signal.h"
+#include "engine/sched/sweep_checks.h"
 #include "engine/sched/sweep_plan.h"
 #include "engine/sched/trial_source.h"
 #include "engine/sched/trial_store.h"
@@ -151,6 +152,9 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
 
   std::shared_ptr<const Dataset> data = load_dataset(spec);
   const SweepPlan plan = plan_sweep(spec, data);
+  // A parameter value that cannot fit the data fails the sweep before anything is stored, as
+  // `validate` does, instead of failing each of its trials.
+  check_timesteps_fit(spec, expand_trials(spec), *data);
   backend.set_dataset(data);
   std::unique_ptr<TrialSource> search = make_trial_source(spec);
 

@@ -10,6 +10,7 @@
 #include "engine/data/sequence.h"
 #include "engine/data/standardize.h"
 #include "engine/data/synthetic.h"
+#include "engine/sched/sweep_checks.h"
 
 namespace eegsweep {
 
@@ -39,6 +40,7 @@ std::shared_ptr<Dataset> load_dataset(const SweepSpec& spec) {
       throw DataError(spec.source_path + ": data.path: not a directory of Muse recordings: " + d.path);
     }
     MuseTable table = featurize_muse_directory(d.path, d.muse);
+    check_muse_classes(spec, table.data);
     set_muse_groups(table, spec.cv.group_by.empty() ? "recording" : spec.cv.group_by);
     return std::make_shared<Dataset>(std::move(table.data));
   }
@@ -66,6 +68,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, std::shared_ptr<const Dataset> data)
   // Grouped CV also holds out whole groups: a recording split between test and training rows
   // would leak through its overlapping windows.
   plan.holdout = holdout_split(*data, spec.test_split, split_seed, plan.grouped);
+  check_folds_after_holdout(spec, *data, plan.holdout);
   KFoldOptions options;
   options.folds = spec.cv.folds;
   options.stratified = spec.cv.stratified;

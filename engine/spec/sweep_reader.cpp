@@ -5,10 +5,9 @@
 // goes on with the next.
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "engine/data/input_file.h"
 #include "engine/model/metrics.h"
 #include "engine/spec/detail/key_table.h"
 #include "engine/spec/detail/node_reader.h"
@@ -216,18 +215,13 @@ SweepSpec parse_sweep(const std::string& yaml_text, const std::string& path_for_
 }
 
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    throw SpecError(path + ": cannot read the sweep file: " +
-                    (exists ? "permission denied or not a file" : "no such file"));
+  std::string text;
+  try {
+    text = read_regular_file(path, "sweep file", kMaxSweepFileBytes);
+  } catch (const DataError& e) {
+    throw SpecError(e.what());
   }
-  if (std::filesystem::is_directory(path))
-    throw SpecError(path + ": cannot read the sweep file: it is a directory");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_sweep(text.str(), path, overrides);
+  return parse_sweep(text, path, overrides);
 }
 
 }  // namespace eegsweep

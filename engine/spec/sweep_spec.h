@@ -110,9 +110,16 @@ struct Trial {
   std::string params_hash;                   // hash of params_json: the trial's identity
 };
 
+// Bounds on a sweep document: far above any real sweep file, far below what would exhaust memory
+// (an alias "billion laughs" expands a few hundred bytes into billions of nodes).
+constexpr std::uint64_t kMaxSweepFileBytes = 1 << 20;
+constexpr std::size_t kMaxSweepNodes = 100000;  // nodes after alias expansion
+constexpr int kMaxSweepDepth = 64;              // nesting levels
+
 // Parses and validates; throws SpecError holding every error of the file and the overrides.
 // `overrides` are "a.b=value" strings applied before validation, as if they were in the file
-// (errors name "--set a.b").
+// (errors name "--set a.b"). The file must be a regular file of at most kMaxSweepFileBytes, in
+// UTF-8, holding one YAML document.
 SweepSpec load_sweep_file(const std::string& path, const std::vector<std::string>& overrides = {});
 SweepSpec parse_sweep(const std::string& yaml_text, const std::string& path_for_errors,
                       const std::vector<std::string>& overrides = {});

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -67,6 +68,30 @@ auto guarded(const Connection& impl, const char* operation, Fn&& fn) -> decltype
     throw StoreError(impl.path + ": " + operation + ": " + e.what());
   }
 }
+
+// While alive, statements on the connection stop with SQLITE_INTERRUPT after `seconds` (none when
+// seconds <= 0) and strings or blobs may not grow past a bounded length. query_limits.cpp.
+class QueryTimeLimit {
+ public:
+  QueryTimeLimit(Connection& impl, double seconds);
+  ~QueryTimeLimit();
+  QueryTimeLimit(const QueryTimeLimit&) = delete;
+  QueryTimeLimit& operator=(const QueryTimeLimit&) = delete;
+
+  std::chrono::steady_clock::time_point deadline;
+  bool expired = false;
+
+ private:
+  Connection& impl_;
+  bool active_ = false;
+  int previous_length_ = 0;
+};
+
+// Throws StoreError unless `expression` is one expression: balanced parentheses (none closed
+// that it did not open), no ';', no comment, no unclosed quote.
+void check_single_expression(const std::string& expression);
+// Throws StoreError when `sql` holds more than one statement (SQLite would ignore the rest).
+void check_no_tail(Connection& impl, const std::string& sql);
 
 std::string seed_text(std::uint64_t seed);
 std::uint64_t parse_seed(const std::string& text);

@@ -302,10 +302,18 @@ TEST_F(SweepEndToEnd, BadSweepFilesNameFileLineAndKey) {
 }
 
 TEST_F(SweepEndToEnd, FailedTrialsAreRecordedAndTheSweepGoesOn) {
-  // 32 features cannot be read as 7 steps: those trials fail, the others complete.
-  std::string text = sweep_text("failing", 3, "[8]");
-  text.replace(text.find("timesteps: {value: 16}"), 22, "timesteps: {values: [16, 7]}");
-  write("failing.yaml", text);
+  // Validation rejects a sweep file whose trials cannot fit the data (timesteps 7 over 32
+  // features), so the failing trials come from the database: as an older grid would have left
+  // them, pending, beside the trials of the file.
+  write("failing.yaml", sweep_text("failing", 3, "[8]"));
+  ASSERT_EQ(run_sweep_command({"run", "failing.yaml", "--no-final"}, dir_, "first").exit_code, 0);
+  {
+    SQLite::Database db(dir_ + "/results/failing.db", SQLite::OPEN_READWRITE);
+    db.exec("insert into trials (sweep_id, number, params_json, params_hash, seed, status) "
+            "select sweep_id, number + 10, replace(params_json, '\"timesteps\":16', '\"timesteps\":7'), "
+            "params_hash || '-7', seed, 'pending' from trials");
+    ASSERT_EQ(count(db, "select count(*) from trials where params_json like '%\"timesteps\":7%'"), 2);
+  }
   const auto r = run_sweep_command({"run", "failing.yaml"}, dir_, "failing");
   EXPECT_EQ(r.exit_code, 2) << "the exit status counts the failed trials\n" << r.err;
   SQLite::Database db(dir_ + "/results/failing.db");
@@ -381,6 +389,18 @@ TEST_F(SweepEndToEnd, ReadmeSweepFileExampleIsValid) {
   ASSERT_NE(start, std::string::npos) << "README.md has no yaml example";
   const auto body = start + 8;
   write("example.yaml", readme.substr(body, readme.find("```", body) - body));
+  // validate reads the data too: a table shaped as the example says (label and subject columns,
+  // its three classes), 10 subjects so that 5 grouped folds remain after the test split.
+  fs::create_directories(dir_ + "/data");
+  std::string csv = "a,b,c,d,subject,label\n";
+  const char* classes[] = {"NEGATIVE", "NEUTRAL", "POSITIVE"};
+  for (int subject = 0; subject < 10; ++subject) {
+    for (int r = 0; r < 6; ++r) {
+      for (int f = 0; f < 4; ++f) csv += std::to_string((subject * 7 + r * 3 + f) % 10) + ",";
+      csv += "s" + std::to_string(subject) + "," + classes[r % 3] + "\n";
+    }
+  }
+  write("data/emotions.csv", csv);
   const auto r = run_sweep_command({"validate", "example.yaml"}, dir_, "example");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }

@@ -89,6 +89,23 @@ TEST(Standardizer, StandardizedTrainingRowsHaveZeroMeanUnitVariance) {
   EXPECT_NEAR(sq / 500.0, 1.0, 1e-3);
 }
 
+// Subnormal floats (below 1.18e-38) spread by ~1e-40: 1/sd ≈ 1e40 is a finite double but
+// overflows a float (max 3.4e38) to inf, which would make every trained value inf or NaN. Such a
+// feature is scaled as a constant; a normal-range feature beside it is unaffected.
+TEST(Standardizer, SubnormalSpreadIsScaledByAFiniteFactor) {
+  Dataset data;
+  data.rows = 4;
+  data.features = 2;
+  data.x = {1e-40f, 1, 3e-40f, 2, 1e-40f, 3, 3e-40f, 4};
+  data.y = {0, 1, 0, 1};
+  const Standardizer s = Standardizer::fit(data, {0, 1, 2, 3});
+  EXPECT_EQ(s.inv_std[0], 1.0f);
+  EXPECT_FLOAT_EQ(s.inv_std[1], static_cast<float>(1.0 / std::sqrt(1.25)));
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    EXPECT_TRUE(std::isfinite(s.apply(0, data.row(r)[0]))) << "row " << r;
+  }
+}
+
 TEST(Standardizer, Identity) {
   const Standardizer s = Standardizer::identity(4);
   EXPECT_EQ(s.mean, std::vector<float>(4, 0.0f));

@@ -27,6 +27,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/data/input_file.h"
 #include "engine/data/muse/eeg_features.h"
 #include "engine/data/muse/filters.h"
 #include "engine/data/muse/muse_recording.h"
@@ -235,7 +236,14 @@ MuseTable featurize_muse_directory(const std::string& directory, const MuseOptio
   }
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    if (entry.is_regular_file() && has_csv_extension(entry.path())) files.push_back(entry.path());
+    if (!has_csv_extension(entry.path())) continue;
+    // A FIFO or device named like a recording is refused rather than skipped or read: reading
+    // would block or never end, and skipping would silently drop a recording.
+    const std::string special = special_file_kind(entry.path().string());
+    if (!special.empty()) {
+      throw DataError(entry.path().string() + ": is " + special + ", not a recording file");
+    }
+    if (entry.is_regular_file()) files.push_back(entry.path());
   }
   if (ec) throw DataError(directory + ": cannot list the directory: " + ec.message());
   if (files.empty()) throw DataError(directory + ": no *.csv recordings in the directory");

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "engine/data/dataset.h"
+#include "engine/data/input_file.h"
 
 namespace eegsweep {
 namespace {
@@ -53,9 +54,11 @@ void split_cells(std::string_view line, std::vector<std::string_view>& cells) {
 }  // namespace
 
 MuseRecording read_muse_csv(const std::string& path, const std::vector<std::string>& channels) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot open the recording");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_muse_csv(read_regular_file(path, "recording"), path, channels);
+}
+
+MuseRecording parse_muse_csv(const std::string& text, const std::string& path,
+                             const std::vector<std::string>& channels) {
   std::string_view rest(text);
   if (rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);  // UTF-8 byte order mark
   if (trim(rest).empty()) throw DataError(path + ": empty file (expected a header line)");

@@ -22,6 +22,9 @@ struct MuseRecording {
 // the header, a row with the wrong number of cells, a blank or non-numeric or non-finite cell, a
 // timestamp not strictly after the previous row's.
 MuseRecording read_muse_csv(const std::string& path, const std::vector<std::string>& channels);
+// The same, from the file's text (`path` only names it in messages).
+MuseRecording parse_muse_csv(const std::string& text, const std::string& path,
+                             const std::vector<std::string>& channels);
 
 // Sampling rate from the timestamps: 1 / median over i of (t[i+k] − t[i]) / k. The median
 // ignores gaps; the lag k (up to 128) beats the millisecond rounding of Muse timestamps, which
