@@ -19,6 +19,21 @@ namespace fs = std::filesystem;
 using testing::Child;
 using testing::run_sweep_command;
 
+// A small table in emotions.csv's shape (4 feature columns, NEGATIVE/NEUTRAL/POSITIVE labels),
+// for the README's examples, which `validate` checks against their data.
+std::string emotions_like_csv(bool with_subject) {
+  std::string csv = with_subject ? "a,b,c,d,subject,label\n" : "a,b,c,d,label\n";
+  const char* classes[] = {"NEGATIVE", "NEUTRAL", "POSITIVE"};
+  for (int subject = 0; subject < 10; ++subject) {
+    for (int r = 0; r < 6; ++r) {
+      for (int f = 0; f < 4; ++f) csv += std::to_string((subject * 7 + r * 3 + f) % 10) + ",";
+      if (with_subject) csv += "s" + std::to_string(subject) + ",";
+      csv += std::string(classes[r % 3]) + "\n";
+    }
+  }
+  return csv;
+}
+
 class SweepEndToEnd : public ::testing::Test {
  protected:
 
@@ -392,15 +407,7 @@ TEST_F(SweepEndToEnd, ReadmeSweepFileExampleIsValid) {
   // validate reads the data too: a table shaped as the example says (label and subject columns,
   // its three classes), 10 subjects so that 5 grouped folds remain after the test split.
   fs::create_directories(dir_ + "/data");
-  std::string csv = "a,b,c,d,subject,label\n";
-  const char* classes[] = {"NEGATIVE", "NEUTRAL", "POSITIVE"};
-  for (int subject = 0; subject < 10; ++subject) {
-    for (int r = 0; r < 6; ++r) {
-      for (int f = 0; f < 4; ++f) csv += std::to_string((subject * 7 + r * 3 + f) % 10) + ",";
-      csv += "s" + std::to_string(subject) + "," + classes[r % 3] + "\n";
-    }
-  }
-  write("data/emotions.csv", csv);
+  write("data/emotions.csv", emotions_like_csv(true));
   const auto r = run_sweep_command({"validate", "example.yaml"}, dir_, "example");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
@@ -432,6 +439,7 @@ TEST_F(SweepEndToEnd, ReadmeWandbBeforeAndAfter) {
   EXPECT_EQ(r.exit_code, 65);
   EXPECT_EQ(r.err, output.first);
 
+  write("emotions.csv", emotions_like_csv(false));  // validate reads the data too
   write("emotions.yaml", after.first);
   const auto fixed = run_sweep_command({"validate", "emotions.yaml"}, dir_, "after");
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
