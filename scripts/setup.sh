@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev sqlite3
-          libgtest-dev libdnnl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev)
+          libgtest-dev libdnnl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+          node-d3)  # node-d3: the charts of `sweep report`, inlined at build time
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

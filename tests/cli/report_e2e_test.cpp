@@ -1,0 +1,265 @@
+// `sweep report` through the built binary: the page's data equal the database's (plain SQL), the
+// page drawn by a real headless browser has the expected content and no script errors, a
+// database without completed trials gives a page that says so, and an unwritable -o exits 74
+// and leaves nothing behind.
+#include <gtest/gtest.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_files.h"
+
+namespace eegsweep {
+namespace {
+
+using testing::run_sweep_command;
+namespace fs = std::filesystem;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+  return n;
+}
+
+// The JSON blob the page draws from.
+nlohmann::json page_data(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"report-data\">";
+  const auto begin = html.find(open);
+  if (begin == std::string::npos) return {};
+  const auto end = html.find("</script>", begin);
+  return nlohmann::json::parse(html.substr(begin + open.size(), end - begin - open.size()));
+}
+
+// Debian's headless Chromium (scripts/test.sh installs it), else a full Chromium.
+std::string find_browser() {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin");
+  std::string dir;
+  std::vector<std::string> candidates;
+  while (std::getline(dirs, dir, ':')) {
+    for (const char* name : {"chromium-headless-shell", "chromium", "chromium-browser"}) {
+      candidates.push_back(dir + "/" + name);
+    }
+  }
+  for (const auto& c : candidates) {
+    if (::access(c.c_str(), X_OK) == 0) return c;
+  }
+  return {};
+}
+
+// The DOM after the page's scripts ran (--dump-dom), or "" when the browser failed.
+std::string dump_dom(const std::string& browser, const std::string& page, const std::string& profile_dir) {
+  const std::string command = "timeout 120 '" + browser +
+                              "' --headless --no-sandbox --disable-gpu --no-first-run "
+                              "--user-data-dir='" + profile_dir + "' --dump-dom 'file://" + page +
+                              "' 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {};
+  std::string dom;
+  std::array<char, 65536> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) dom.append(buffer.data(), n);
+  ::pclose(pipe);
+  return dom;
+}
+
+// A small random search with a log-distributed parameter (log axes), then, added with SQL as
+// another process would leave them, a failed trial and a pruned trial without folds.
+class Report : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    temp_ = new fixtures::TempDir();
+    temp_->write("small.yaml", R"(name: small
+method: random
+run_cap: 5
+data:
+  format: synthetic
+  synthetic: {rows: 150, features: 8, classes: 3, noise: 0.8, seed: 3}
+cv: {folds: 3}
+seed: 11
+device: cpu
+parameters:
+  hidden_size: {values: [4, 8]}
+  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.05}
+  timesteps: {value: 4}
+  epochs: {value: 4}
+)");
+    const auto run = run_sweep_command({"run", "small.yaml"}, temp_->path(), "run");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    SQLite::Database db(temp_->file("results/small.db"), SQLite::OPEN_READWRITE);
+    db.exec(R"(insert into trials (sweep_id, number, params_json, params_hash, seed, status, error)
+               select sweep_id, 90, '{"hidden_size":8,"learning_rate":0.002,"timesteps":4,"epochs":4}',
+                      'failed-by-test', '1', 'failed', 'cuDNN said no <script>'
+               from trials limit 1)");
+    db.exec(R"(insert into trials (sweep_id, number, params_json, params_hash, seed, status, error)
+               select sweep_id, 91, '{"hidden_size":4,"learning_rate":0.04,"timesteps":4,"epochs":4}',
+                      'pruned-by-test', '2', 'pruned', 'pruned at epoch 2: below the median'
+               from trials limit 1)");
+    const auto report = run_sweep_command({"report", "-o", "report.html"}, temp_->path(), "report");
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+  }
+  static void TearDownTestSuite() {
+    delete temp_;
+    temp_ = nullptr;
+  }
+  static std::string page() { return temp_->file("report.html"); }
+  static std::string db_path() { return temp_->file("results/small.db"); }
+  static fixtures::TempDir* temp_;
+};
+
+fixtures::TempDir* Report::temp_ = nullptr;
+
+TEST_F(Report, PageDataEqualTheDatabase) {
+  const std::string html = read_text(page());
+  const auto data = page_data(html);
+  ASSERT_TRUE(data.is_object()) << "no #report-data blob in the page";
+  SQLite::Database db(db_path());
+  EXPECT_EQ(data["sweep"]["name"], "small");
+  EXPECT_EQ(data["trials"].size(), static_cast<std::size_t>(db.execAndGet("select count(*) from trials").getInt()));
+  SQLite::Statement means(db, "select number, cv_mean, cv_std, status from trials");
+  int checked = 0;
+  while (means.executeStep()) {
+    const int number = means.getColumn(0).getInt();
+    for (const auto& t : data["trials"]) {
+      if (t["number"] != number) continue;
+      EXPECT_EQ(t["status"], means.getColumn(3).getString());
+      if (means.getColumn(1).isNull()) {
+        EXPECT_TRUE(t["cv_mean"].is_null());
+      } else {
+        EXPECT_EQ(t["cv_mean"].get<double>(), means.getColumn(1).getDouble()) << "trial " << number;
+        EXPECT_EQ(t["cv_std"].get<double>(), means.getColumn(2).getDouble()) << "trial " << number;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 7);
+  // Every confusion cell of every fold, and the fold accuracy at its kept epoch.
+  SQLite::Statement cells(db, R"(select t.number, c.fold, c.true_class, c.predicted_class, c.count
+                                 from confusion c join trials t on t.id = c.trial_id where c.fold is not null)");
+  int cell_count = 0;
+  while (cells.executeStep()) {
+    for (const auto& t : data["trials"]) {
+      if (t["number"] != cells.getColumn(0).getInt()) continue;
+      const auto& fold = t["folds"][cells.getColumn(1).getInt()];
+      EXPECT_EQ(fold["fold"], cells.getColumn(1).getInt() + 1);
+      EXPECT_EQ(fold["confusion"][cells.getColumn(2).getInt()][cells.getColumn(3).getInt()],
+                cells.getColumn(4).getInt64());
+      ++cell_count;
+    }
+  }
+  EXPECT_EQ(cell_count, db.execAndGet("select count(*) from confusion where fold is not null").getInt());
+  // The log-uniform parameter gets a log axis; the constant ones are no axis at all.
+  std::vector<std::string> axes;
+  for (const auto& p : data["params"]) {
+    axes.push_back(p["name"]);
+    if (p["name"] == "learning_rate") EXPECT_TRUE(p["log"].get<bool>());
+    if (p["name"] == "hidden_size") EXPECT_FALSE(p["log"].get<bool>());
+  }
+  EXPECT_EQ(axes, (std::vector<std::string>{"hidden_size", "learning_rate"}));
+  // Stored text cannot close the data's <script> element.
+  EXPECT_EQ(count_of(html, "cuDNN said no <script>"), 0u);
+}
+
+TEST_F(Report, HeadlessBrowserDrawsEverySectionWithoutScriptErrors) {
+  const std::string browser = find_browser();
+  if (browser.empty()) {
+    GTEST_SKIP() << "no chromium-headless-shell or chromium on PATH (scripts/test.sh installs "
+                    "chromium-headless-shell; the install failed here)";
+  }
+  const std::string dom = dump_dom(browser, page(), temp_->file("chromium-profile"));
+  ASSERT_FALSE(dom.empty()) << browser << " printed no DOM";
+  ASSERT_NE(dom.find("data-report=\"drawn\""), std::string::npos) << "the page's script did not finish:\n" << dom.substr(0, 4000);
+  EXPECT_NE(dom.find("<div id=\"report-errors\"></div>"), std::string::npos)
+      << "script errors:\n" << dom.substr(dom.find("report-errors"), 3000);
+
+  SQLite::Database db(db_path());
+  const int trials = db.execAndGet("select count(*) from trials").getInt();
+  const int completed = db.execAndGet("select count(*) from trials where status = 'completed'").getInt();
+  const int folds = db.execAndGet("select count(*) from folds").getInt();
+  const int params = 2;
+  // The leaderboard's best trial is the one the curves' and confusion sections open on.
+  const int best_id = db.execAndGet("select trial_id from leaderboard order by rank, trial limit 1").getInt();
+  const int best_folds = db.execAndGet("select count(*) from folds where trial_id = " + std::to_string(best_id)).getInt();
+  const int best_finals = db.execAndGet("select count(*) from final_runs where trial_id = " + std::to_string(best_id)).getInt();
+  const int classes = 3;
+
+  EXPECT_EQ(count_of(dom, "class=\"trial-row"), static_cast<std::size_t>(trials));
+  EXPECT_EQ(count_of(dom, "class=\"pc-line\""), static_cast<std::size_t>(completed));
+  EXPECT_EQ(count_of(dom, "class=\"axis pc-axis\""), static_cast<std::size_t>(params + 1));
+  EXPECT_EQ(count_of(dom, "class=\"history-point\""), static_cast<std::size_t>(completed));
+  EXPECT_EQ(count_of(dom, "class=\"slice-plot\""), static_cast<std::size_t>(params));
+  EXPECT_EQ(count_of(dom, "class=\"slice-point\""), static_cast<std::size_t>(params * completed));
+  EXPECT_EQ(count_of(dom, "class=\"importance-bar\""), static_cast<std::size_t>(params));
+  EXPECT_EQ(count_of(dom, "class=\"lc-curve"), static_cast<std::size_t>(folds));
+  EXPECT_EQ(count_of(dom, "class=\"lc-best\""), static_cast<std::size_t>(folds));
+  EXPECT_EQ(count_of(dom, "class=\"lc-detail\""), static_cast<std::size_t>(3 * best_folds));
+  // Each fold, their sum, and the final run's test rows.
+  EXPECT_GE(best_finals, 1);
+  EXPECT_EQ(count_of(dom, "class=\"heatmap\""), static_cast<std::size_t>(best_folds + 1 + best_finals));
+  EXPECT_EQ(count_of(dom, "class=\"cm-cell\""),
+            static_cast<std::size_t>((best_folds + 1 + best_finals) * classes * classes));
+  // The failed and pruned trials are listed with their reasons; the timeline has the run trials.
+  // (Drawn elements, not the JSON the page carries, which the dumped DOM also holds.)
+  EXPECT_NE(dom.find("<div class=\"reason\">cuDNN said no &lt;script&gt;</div>"), std::string::npos);
+  EXPECT_NE(dom.find("<div class=\"reason\">pruned at epoch 2: below the median</div>"), std::string::npos);
+  EXPECT_EQ(count_of(dom, "class=\"timeline-bar\""), static_cast<std::size_t>(completed));
+  EXPECT_EQ(dom.find("id=\"no-completed-trials\""), std::string::npos);
+}
+
+TEST_F(Report, ADatabaseWithoutCompletedTrialsGivesAPageThatSaysSo) {
+  fixtures::TempDir dir;
+  fs::copy_file(db_path(), dir.file("copy.db"));
+  {
+    SQLite::Database db(dir.file("copy.db"), SQLite::OPEN_READWRITE);
+    db.exec("update trials set status = 'pending', cv_mean = null, cv_std = null");
+  }
+  const auto r = run_sweep_command({"report", "--db", "copy.db", "-o", "empty.html"}, dir.path(), "report");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = read_text(dir.file("empty.html"));
+  EXPECT_EQ(page_data(html)["trials"].size(), 7u);
+
+  const std::string browser = find_browser();
+  if (browser.empty()) GTEST_SKIP() << "no chromium-headless-shell or chromium on PATH: the drawn page is not checked";
+  const std::string dom = dump_dom(browser, dir.file("empty.html"), dir.file("profile"));
+  EXPECT_NE(dom.find("id=\"no-completed-trials\">No trial has completed yet"), std::string::npos)
+      << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("<div id=\"report-errors\"></div>"), std::string::npos);
+  EXPECT_EQ(count_of(dom, "class=\"trial-row"), 7u);
+  EXPECT_EQ(count_of(dom, "class=\"pc-line\""), 0u);
+}
+
+TEST_F(Report, AnUnwritableOutputExits74AndLeavesNothingBehind) {
+  fixtures::TempDir target, work;  // the output's folder; the child's folder (its .out/.err)
+  target.write("not-a-dir", "x");
+  const auto r = run_sweep_command({"report", "--db", db_path(), "-o", target.file("not-a-dir/report.html")},
+                                   work.path(), "unwritable");
+  EXPECT_EQ(r.exit_code, 74) << r.err;
+  EXPECT_NE(r.err.find("not-a-dir/report.html"), std::string::npos) << r.err;
+
+  // A disk that fills up half-way through the page: the partial file is removed.
+  testing::ChildOptions small_disk;
+  small_disk.max_file_bytes = 50000;
+  const auto full = run_sweep_command({"report", "--db", db_path(), "-o", target.file("report.html")},
+                                      work.path(), "full", small_disk);
+  EXPECT_EQ(full.exit_code, 74) << full.err;
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(target.path())) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"not-a-dir"});
+}
+
+}  // namespace
+}  // namespace eegsweep
