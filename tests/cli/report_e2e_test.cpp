@@ -77,6 +77,41 @@ std::string dump_dom(const std::string& browser, const std::string& page, const 
   return dom;
 }
 
+// The counts of what the page drew, against the database (plain SQL) and the page's parameters.
+void expect_drawn_as_stored(const std::string& dom, const std::string& db_file, const std::string& html) {
+  SQLite::Database db(db_file);
+  // The report shows the newest sweep of the database.
+  const std::string sweep = "(select max(id) from sweeps)";
+  const auto count = [&](const std::string& sql) { return static_cast<std::size_t>(db.execAndGet(sql).getInt()); };
+  const auto trials = count("select count(*) from trials where sweep_id = " + sweep);
+  const auto completed = count("select count(*) from trials where status = 'completed' and cv_mean is not null and sweep_id = " + sweep);
+  const auto timed = count("select count(*) from trials where started_at is not null and finished_at is not null and sweep_id = " + sweep);
+  const auto folds = count("select count(*) from folds f join trials t on t.id = f.trial_id where t.sweep_id = " + sweep);
+  const auto classes = count("select json_array_length(class_names) from sweeps where id = " + sweep);
+  const std::size_t params = page_data(html)["params"].size();
+  // The leaderboard's best trial is the one the curves' and confusion sections open on.
+  const std::string best_id =
+      db.execAndGet("select trial_id from leaderboard where sweep_id = " + sweep + " order by rank, trial limit 1").getString();
+  const auto best_folds = count("select count(*) from folds where trial_id = " + best_id);
+  const auto best_finals = count("select count(*) from final_runs where trial_id = " + best_id);
+
+  EXPECT_EQ(count_of(dom, "class=\"trial-row"), trials);
+  EXPECT_EQ(count_of(dom, "class=\"pc-line\""), completed);
+  EXPECT_EQ(count_of(dom, "class=\"axis pc-axis\""), params + 1);
+  EXPECT_EQ(count_of(dom, "class=\"history-point\""), completed);
+  EXPECT_EQ(count_of(dom, "class=\"slice-plot\""), params);
+  EXPECT_EQ(count_of(dom, "class=\"slice-point\""), params * completed);
+  EXPECT_EQ(count_of(dom, "class=\"importance-bar\""), params);
+  EXPECT_EQ(count_of(dom, "class=\"lc-curve"), folds);
+  EXPECT_EQ(count_of(dom, "class=\"lc-best\""), folds);
+  EXPECT_EQ(count_of(dom, "class=\"lc-detail\""), 3 * best_folds);
+  // Each fold, their sum, and the final run's test rows.
+  EXPECT_GE(best_finals, 1u);
+  EXPECT_EQ(count_of(dom, "class=\"heatmap\""), best_folds + 1 + best_finals);
+  EXPECT_EQ(count_of(dom, "class=\"cm-cell\""), (best_folds + 1 + best_finals) * classes * classes);
+  EXPECT_EQ(count_of(dom, "class=\"timeline-bar\""), timed);
+}
+
 // A small random search with a log-distributed parameter (log axes), then, added with SQL as
 // another process would leave them, a failed trial and a pruned trial without folds.
 class Report : public ::testing::Test {
@@ -186,38 +221,36 @@ TEST_F(Report, HeadlessBrowserDrawsEverySectionWithoutScriptErrors) {
   EXPECT_NE(dom.find("<div id=\"report-errors\"></div>"), std::string::npos)
       << "script errors:\n" << dom.substr(dom.find("report-errors"), 3000);
 
-  SQLite::Database db(db_path());
-  const int trials = db.execAndGet("select count(*) from trials").getInt();
-  const int completed = db.execAndGet("select count(*) from trials where status = 'completed'").getInt();
-  const int folds = db.execAndGet("select count(*) from folds").getInt();
-  const int params = 2;
-  // The leaderboard's best trial is the one the curves' and confusion sections open on.
-  const int best_id = db.execAndGet("select trial_id from leaderboard order by rank, trial limit 1").getInt();
-  const int best_folds = db.execAndGet("select count(*) from folds where trial_id = " + std::to_string(best_id)).getInt();
-  const int best_finals = db.execAndGet("select count(*) from final_runs where trial_id = " + std::to_string(best_id)).getInt();
-  const int classes = 3;
-
-  EXPECT_EQ(count_of(dom, "class=\"trial-row"), static_cast<std::size_t>(trials));
-  EXPECT_EQ(count_of(dom, "class=\"pc-line\""), static_cast<std::size_t>(completed));
-  EXPECT_EQ(count_of(dom, "class=\"axis pc-axis\""), static_cast<std::size_t>(params + 1));
-  EXPECT_EQ(count_of(dom, "class=\"history-point\""), static_cast<std::size_t>(completed));
-  EXPECT_EQ(count_of(dom, "class=\"slice-plot\""), static_cast<std::size_t>(params));
-  EXPECT_EQ(count_of(dom, "class=\"slice-point\""), static_cast<std::size_t>(params * completed));
-  EXPECT_EQ(count_of(dom, "class=\"importance-bar\""), static_cast<std::size_t>(params));
-  EXPECT_EQ(count_of(dom, "class=\"lc-curve"), static_cast<std::size_t>(folds));
-  EXPECT_EQ(count_of(dom, "class=\"lc-best\""), static_cast<std::size_t>(folds));
-  EXPECT_EQ(count_of(dom, "class=\"lc-detail\""), static_cast<std::size_t>(3 * best_folds));
-  // Each fold, their sum, and the final run's test rows.
-  EXPECT_GE(best_finals, 1);
-  EXPECT_EQ(count_of(dom, "class=\"heatmap\""), static_cast<std::size_t>(best_folds + 1 + best_finals));
-  EXPECT_EQ(count_of(dom, "class=\"cm-cell\""),
-            static_cast<std::size_t>((best_folds + 1 + best_finals) * classes * classes));
-  // The failed and pruned trials are listed with their reasons; the timeline has the run trials.
-  // (Drawn elements, not the JSON the page carries, which the dumped DOM also holds.)
+  expect_drawn_as_stored(dom, db_path(), read_text(page()));
+  // The fixture's own numbers: run_cap 5 trained trials, plus the failed and the pruned one.
+  EXPECT_EQ(count_of(dom, "class=\"trial-row"), 7u);
+  EXPECT_EQ(count_of(dom, "class=\"pc-line\""), 5u);
+  EXPECT_EQ(count_of(dom, "class=\"lc-curve"), 5u * 3u);
+  // The failed and pruned trials are listed with their reasons (drawn elements, not the JSON the
+  // page carries, which the dumped DOM also holds).
   EXPECT_NE(dom.find("<div class=\"reason\">cuDNN said no &lt;script&gt;</div>"), std::string::npos);
   EXPECT_NE(dom.find("<div class=\"reason\">pruned at epoch 2: below the median</div>"), std::string::npos);
-  EXPECT_EQ(count_of(dom, "class=\"timeline-bar\""), static_cast<std::size_t>(completed));
   EXPECT_EQ(dom.find("id=\"no-completed-trials\""), std::string::npos);
+}
+
+// The demo sweep's own database, which CI makes before the tests (`build/sweep run
+// sweeps/grid.yaml`) in the source tree.
+TEST(ReportOfTheDemoSweep, DrawsEveryTrialOfResultsGridDb) {
+  const std::string db = std::string(EEGSWEEP_SOURCE_DIR) + "/results/grid.db";
+  if (!fs::exists(db)) GTEST_SKIP() << db << " is absent: run build/sweep run sweeps/grid.yaml first";
+  const std::string browser = find_browser();
+  if (browser.empty()) GTEST_SKIP() << "no chromium-headless-shell or chromium on PATH (scripts/test.sh installs it)";
+  fixtures::TempDir dir;
+  const auto r = run_sweep_command({"report", "--db", db, "-o", "grid.html"}, dir.path(), "report");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string dom = dump_dom(browser, dir.file("grid.html"), dir.file("profile"));
+  ASSERT_NE(dom.find("data-report=\"drawn\""), std::string::npos) << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("<div id=\"report-errors\"></div>"), std::string::npos)
+      << dom.substr(dom.find("report-errors"), 3000);
+  if (SQLite::Database(db).execAndGet("select count(*) from leaderboard").getInt() == 0) {
+    GTEST_SKIP() << db << " has no completed trial yet: only the page's loading was checked";
+  }
+  expect_drawn_as_stored(dom, db, read_text(dir.file("grid.html")));
 }
 
 TEST_F(Report, ADatabaseWithoutCompletedTrialsGivesAPageThatSaysSo) {
