@@ -38,8 +38,14 @@
     if (note) s.append('p').attr('class', 'note').text(note);
     return s;
   }
+  // How long each section took to draw, in ms: written to the body's data-draw-ms attribute for
+  // scripts/bench/report_bench.sh.
+  var draw_ms = {};
   function guarded(name, draw) {
+    var start = performance.now();
     try { draw(); } catch (e) { report_error(name, e); }
+    draw_ms[name] = Math.round(performance.now() - start);
+    document.body.setAttribute('data-draw-ms', JSON.stringify(draw_ms));
   }
   function chart(container, width, height, margin) {
     var svg = container.append('svg').attr('width', width).attr('height', height);
@@ -476,3 +482,5 @@
   });
 })();
 document.body.setAttribute('data-report', 'drawn');
+// Milliseconds from the start of navigation until every section was drawn.
+document.body.setAttribute('data-drawn-after-ms', String(Math.round(performance.now())));
