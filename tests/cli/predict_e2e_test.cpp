@@ -286,9 +286,8 @@ TEST_F(Predict, BadDataNamesTheFileRowAndColumn) {
             std::string::npos) << a.err;
 
   // A feature too many.
-  std::vector<std::string> long_lines;
-  for (const auto& l : read_csv(temp_->file("test.csv"))) long_lines.push_back("");
   const auto t = read_csv(temp_->file("test.csv"));
+  std::vector<std::string> long_lines(t.size());
   for (std::size_t i = 0; i < t.size(); ++i) {
     std::string line;
     for (std::size_t j = 0; j < static_cast<std::size_t>(kFeatures); ++j) line += t[i][j] + ",";
@@ -327,9 +326,14 @@ TEST_F(Predict, BadDataNamesTheFileRowAndColumn) {
 
 TEST_F(Predict, AnOutputThatCannotBeWrittenExits74AndLeavesNothing) {
   temp_->write("kept.csv", "previous predictions\n");
+  // The whole table four times: predictions of about 100 kB, past a 40 kB file-size limit (which
+  // still lets SQLite map the database's 32 kB shared-memory file).
+  std::vector<std::string> big = {lines_.front()};
+  for (int copy = 0; copy < 4; ++copy) big.insert(big.end(), lines_.begin() + 1, lines_.end());
+  write_lines("big.csv", big);
   ChildOptions limited;
-  limited.max_file_bytes = 200;  // the predictions are several kB
-  const auto r = run_sweep_command({"predict", "--best", "test.csv", "-o", "kept.csv"}, dir(), "full", limited);
+  limited.max_file_bytes = 40000;
+  const auto r = run_sweep_command({"predict", "--best", "big.csv", "-o", "kept.csv"}, dir(), "full", limited);
   EXPECT_EQ(r.exit_code, 74) << r.err;
   EXPECT_NE(r.err.find("kept.csv: write failed"), std::string::npos) << r.err;
   EXPECT_EQ(file_text(temp_->file("kept.csv")), "previous predictions\n");
@@ -337,6 +341,12 @@ TEST_F(Predict, AnOutputThatCannotBeWrittenExits74AndLeavesNothing) {
     EXPECT_EQ(entry.path().filename().string().find(".kept.csv"), std::string::npos)
         << "left behind: " << entry.path();
   }
+  const auto ok = run_sweep_command({"predict", "--best", "big.csv", "-o", "big-predictions.csv"}, dir(), "big");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_GT(fs::file_size(temp_->file("big-predictions.csv")), 40000u) << "must not fit under the limit";
+
+  const auto full = run_sweep_command({"predict", "--best", "test.csv", "-o", "/dev/full"}, dir(), "devfull");
+  EXPECT_EQ(full.exit_code, 74) << full.err;
   const auto missing = run_sweep_command({"predict", "--best", "test.csv", "-o", "no/such/dir/p.csv"}, dir(), "nodir");
   EXPECT_EQ(missing.exit_code, 74) << missing.err;
   EXPECT_FALSE(fs::exists(temp_->file("no")));

@@ -16,13 +16,16 @@ using testing::TempDir;
 
 TEST(RecordingReport, LengthRowsStretchesAndLargestGapPerRecording) {
   TempDir dir("report");
-  // 256 Hz. a: 10 s, no gap → windows at 0, 0.5, …, 9.0 (19) → 18 rows.
-  dir.write("a-calm-1.csv", muse_csv(10.0));
+  // 256 Hz, timestamps rounded to the millisecond (so a length of exactly k windows may lose the
+  // last one; these lengths stay clear of that). a: 10.2 s, no gap → windows at 0, 0.5, …, 9.0
+  // (19) → 18 rows.
+  dir.write("a-calm-1.csv", muse_csv(10.2));
   // b: 3.2 s, then a 5 s pause, then 3.2 s: two stretches of 3.2 s, 4 rows each; the step over
   // the pause is 5 s + one sample (1/256 s), but timestamps are rounded to the millisecond.
   dir.write("b-busy-1.csv", muse_csv(6.4, {8, 12, 18, 25}, 3.2, 5.0));
-  // c: 2.0 s → windows at 0, 0.5, 1.0 (3) → 2 rows; shorter than 4 windows.
-  dir.write("c-calm-2.csv", muse_csv(2.0));
+  // c: 2.2 s → windows at 0, 0.5, 1.0 (3; one at 1.5 would end past 2.2 s) → 2 rows; shorter
+  // than 4 windows.
+  dir.write("c-calm-2.csv", muse_csv(2.2));
   // d: 3.2 s, a 2 s pause, then 1.2 s: the second stretch cannot hold a window plus a hop.
   dir.write("d-busy-2.csv", muse_csv(4.4, {8, 12, 18, 25}, 3.2, 2.0));
   const MuseTable table = featurize_muse_directory(dir.str(), {});
@@ -35,7 +38,7 @@ TEST(RecordingReport, LengthRowsStretchesAndLargestGapPerRecording) {
   EXPECT_EQ(a.rows, 18u);
   EXPECT_EQ(a.stretches, 1);
   EXPECT_EQ(a.largest_gap, 0.0);
-  EXPECT_NEAR(a.seconds, 10.0, 0.01);
+  EXPECT_NEAR(a.seconds, 10.2, 0.01);
 
   const RecordingReport& b = table.recordings[1];
   EXPECT_EQ(b.rows, 8u);
@@ -46,7 +49,7 @@ TEST(RecordingReport, LengthRowsStretchesAndLargestGapPerRecording) {
 
   const RecordingReport& c = table.recordings[2];
   EXPECT_EQ(c.rows, 2u);
-  EXPECT_NEAR(c.seconds, 2.0, 0.01);
+  EXPECT_NEAR(c.seconds, 2.2, 0.01);
 
   const RecordingReport& d = table.recordings[3];
   EXPECT_EQ(d.rows, 4u);
@@ -57,7 +60,7 @@ TEST(RecordingReport, LengthRowsStretchesAndLargestGapPerRecording) {
   EXPECT_EQ(table.data.rows, 18u + 8u + 2u + 4u);
 
   const std::string text = describe_recordings(table.recordings, {});
-  EXPECT_NE(text.find("1 recording(s) shorter than 4 windows (4.0 s): c-calm-2.csv 2.0 s (2 rows)\n"),
+  EXPECT_NE(text.find("1 recording(s) shorter than 4 windows (4.0 s): c-calm-2.csv 2.2 s (2 rows)\n"),
             std::string::npos) << text;
   EXPECT_NE(text.find("2 recording(s) with gaps over 0.10 s"), std::string::npos) << text;
   EXPECT_NE(text.find("b-busy-1.csv 11.4 s in 2 stretches, largest gap 5.00 s, 0.00 s unused"),
