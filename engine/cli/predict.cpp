@@ -26,7 +26,7 @@ Verb add_predict_verb(CLI::App& app) {
   verb.command = app.add_subcommand(
       "predict", "Apply a trial's stored final model to a CSV table or Muse recordings: class probabilities per row and per recording");
   auto* c = verb.command;
-  c->add_option("positional", args->positional, "[TRIAL] DATA: the trial number (or --best), "
+  c->add_option("data", args->positional, "[TRIAL] DATA: the trial number (or --best), "
                 "then a CSV feature table (the training table's feature columns; label optional) "
                 "or a directory of Muse recordings")->required()->expected(1, 2);
   c->add_flag("--best", args->best, "the best trial of the sweep");
