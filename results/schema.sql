@@ -1,4 +1,4 @@
--- eegsweep results store, schema version 1 (kSchemaVersion in results/store.h).
+-- eegsweep results store, schema version 2 (kSchemaVersion in results/store.h).
 -- CMake embeds this text in the binary (schema_sql.h.in → build/generated/results/schema_sql.h):
 -- a built binary does not need the source tree.
 --
@@ -199,3 +199,43 @@ JOIN sweeps s ON s.id = t.sweep_id
 LEFT JOIN fold_means m ON m.trial_id = t.id
 WHERE t.status = 'completed'
 ORDER BY s.id DESC, rank, t.number;
+
+-- issue 11 (a model you can apply): the trained model of a final run, so that `sweep predict`
+-- can apply it to new data. layout_json: the network's shape (input_size, timesteps,
+-- hidden_size, num_layers, head, num_classes, batch_size, parameters) and the feature and class
+-- names it was trained with; standardizer_json: {"mean": [...], "inv_std": [...]} per feature,
+-- fitted on the run's training rows; weights: `parameters` float32 values, little-endian, in the
+-- layout of engine/model/weights.h; weights_hash equals final_runs.weights_hash and is checked
+-- against the blob on every read.
+CREATE TABLE final_run_models (
+  final_run_id      INTEGER PRIMARY KEY REFERENCES final_runs (id) ON DELETE CASCADE,
+  layout_json       TEXT NOT NULL CHECK (json_valid(layout_json)),
+  standardizer_json TEXT NOT NULL CHECK (json_valid(standardizer_json)),
+  weights           BLOB NOT NULL,
+  weights_hash      TEXT NOT NULL
+);
+
+-- issue 11 (a baseline on the same folds): a linear softmax classifier (the dense head alone on
+-- the standardized features, engine/sched/linear_baseline.h) trained on exactly the sweep's folds
+-- and its held-out split, so that every sweep answers "does the GRU beat a linear model?".
+-- fold: from 0 (trained on the fold's training rows, scored on its validation rows), or -1
+-- (trained on all non-test rows, scored on the test rows). confusion: rows = true class, as a
+-- JSON array of arrays. Not a trial: never ranked by `leaderboard`, never the best.
+CREATE TABLE baseline_folds (
+  sweep_id        INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  model           TEXT NOT NULL,
+  fold            INTEGER NOT NULL CHECK (fold >= -1),
+  train_rows      INTEGER NOT NULL,
+  val_rows        INTEGER NOT NULL,
+  epochs          INTEGER NOT NULL,
+  loss            REAL,
+  accuracy        REAL,
+  precision_macro REAL,
+  recall_macro    REAL,
+  f1_macro        REAL,
+  per_class       TEXT NOT NULL CHECK (json_valid(per_class)),
+  confusion       TEXT NOT NULL CHECK (json_valid(confusion)),
+  weights_hash    TEXT NOT NULL,
+  seconds         REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (sweep_id, model, fold)
+);

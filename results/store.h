@@ -15,6 +15,7 @@
 
 #include "engine/model/fit.h"
 #include "engine/model/metrics.h"
+#include "engine/model/trained_model.h"
 
 namespace eegsweep {
 
@@ -23,7 +24,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 struct SweepInfo {
   std::int64_t id = 0;
@@ -80,7 +81,23 @@ struct FinalRunRecord {
   std::string device;
   double seconds = 0;
   std::string created_at;
+  // The trained model itself (issue 11): when set, record_final_run stores it in
+  // final_run_models with the run. Not read back by final_runs(); see Store::final_model.
+  std::shared_ptr<const TrainedModel> model;
 };
+
+// One fold of the sweep's linear baseline (issue 11; table baseline_folds, baselines.cpp).
+struct BaselineFoldRecord {
+  std::string model;  // e.g. "linear_softmax"
+  int fold = 0;       // from 0; kBaselineTestFold: all non-test rows → the test rows
+  int train_rows = 0, val_rows = 0;
+  int epochs = 0;
+  Metrics scores;
+  ConfusionMatrix confusion;
+  std::string weights_hash;
+  double seconds = 0;
+};
+constexpr int kBaselineTestFold = -1;
 
 // Decides whether the process that claimed a running trial is still alive (owner strings are the
 // scheduler's, e.g. "host:pid:start:boot"); trials of dead owners are reclaimed.
@@ -153,6 +170,14 @@ class Store {
   std::vector<FinalRunRecord> final_runs(std::int64_t sweep_id);
   // The trial's test score after the sweep (kind "final"), if it has one.
   std::optional<FinalRunRecord> final_run(std::int64_t trial_id);
+  // The model stored with a final run (final_models.cpp). nullopt when the run has none (runs
+  // recorded before models were stored); throws StoreError when the stored weights do not match
+  // the run's weights_hash or the layout is inconsistent.
+  std::optional<TrainedModel> final_model(std::int64_t final_run_id);
+  // The sweep's baseline folds (baselines.cpp): recorded in one transaction; a fold already
+  // stored is kept as it is. Read back in (model, fold) order, the test fold (-1) first.
+  void record_baseline(std::int64_t sweep_id, const std::vector<BaselineFoldRecord>& folds);
+  std::vector<BaselineFoldRecord> baseline(std::int64_t sweep_id);
 
   // Read-only SQL (`?` parameters bound in order); a statement that would write throws
   // StoreError, as does any SQL error, more than one statement, or running past

@@ -53,6 +53,7 @@ Verb add_reproduce_verb(CLI::App& app);
 Verb add_export_verb(CLI::App& app);
 Verb add_featurize_verb(CLI::App& app);
 Verb add_report_verb(CLI::App& app);
+Verb add_predict_verb(CLI::App& app);
 
 // Where the read-only verbs find their data: --db, else the sweep file's results path, else the
 // newest results/*.db in the working directory.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <map>
 
 #include "engine/cli/cli_common.h"
@@ -21,6 +22,40 @@ nlohmann::json json_value(const SqlValue& v) {
 
 std::string number_text(const SqlValue& v) {
   return std::holds_alternative<double>(v) ? format_metric(std::get<double>(v)) : sql_value_text(v);
+}
+
+// rank "-", trial "baseline": the metric's mean ± std (population, as trials' cv_std) over the
+// baseline's folds, the other metrics' means; the test fold is not a fold.
+std::vector<std::string> baseline_row(const std::vector<BaselineFoldRecord>& baseline,
+                                      std::size_t params, const std::string& metric,
+                                      const std::vector<std::string>& others, bool csv) {
+  std::vector<const BaselineFoldRecord*> folds;
+  double seconds = 0;
+  for (const auto& f : baseline) {
+    if (f.fold != kBaselineTestFold) folds.push_back(&f);
+    seconds += f.seconds;
+  }
+  auto mean_of = [&](const std::string& name) {
+    double sum = 0;
+    for (const auto* f : folds) sum += metric_value(f->scores, name);
+    return folds.empty() ? 0.0 : sum / static_cast<double>(folds.size());
+  };
+  const double mean = mean_of(metric);
+  double squares = 0;
+  for (const auto* f : folds) squares += std::pow(metric_value(f->scores, metric) - mean, 2);
+  const double std = folds.empty() ? 0.0 : std::sqrt(squares / static_cast<double>(folds.size()));
+  std::vector<std::string> line = {"-", "baseline"};
+  for (std::size_t p = 0; p < params; ++p) line.push_back("");
+  if (csv) {
+    line.push_back(format_metric(mean));
+    line.push_back(format_metric(std));
+  } else {
+    line.push_back(format_metric(mean) + " ± " + format_metric(std));
+  }
+  for (const auto& o : others) line.push_back(format_metric(mean_of(o)));
+  line.push_back(std::to_string(folds.size()));
+  line.push_back(fmt::format("{:.1f}", seconds));
+  return line;
 }
 
 }  // namespace
@@ -124,6 +159,13 @@ Verb add_results_verb(CLI::App& app) {
                          : sql_value_text(seconds));
       table.push_back(std::move(line));
     }
+    // The linear baseline on the same folds: its own row of the table, last, never ranked (not a
+    // trial). The CSV stays a table of trials; baseline_folds holds the baseline for machines.
+    const std::vector<BaselineFoldRecord> baseline = csv ? std::vector<BaselineFoldRecord>{}
+                                                         : store.baseline(sweep.id);
+    if (!baseline.empty()) {
+      table.push_back(baseline_row(baseline, params.size(), metric, others, csv));
+    }
     if (csv) {
       std::fputs(render_csv(headers, table).c_str(), stdout);
       return static_cast<int>(exit_ok);
@@ -142,6 +184,16 @@ Verb add_results_verb(CLI::App& app) {
       }
     }
     if (unfinished > 0) std::printf("%d trial(s) not finished yet: `sweep run` resumes them\n", unfinished);
+    if (!baseline.empty()) {
+      std::printf("baseline: a linear softmax classifier on the standardized features, trained on the "
+                  "same folds (not a trial)");
+      for (const auto& f : baseline) {
+        if (f.fold == kBaselineTestFold) {
+          std::printf("; its test %s %s", metric.c_str(), format_metric(metric_value(f.scores, metric)).c_str());
+        }
+      }
+      std::printf("\n");
+    }
     return static_cast<int>(exit_ok);
   };
   return verb;

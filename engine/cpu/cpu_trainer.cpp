@@ -413,6 +413,7 @@ Evaluation CpuTrainer::evaluate(const RowList& rows) {
   const int C = model_.num_classes;
   pack_weights();
   double total = 0;
+  result.logits.reserve(n * static_cast<std::size_t>(C));
   for (std::size_t start = 0; start < n; start += chunk) {
     const int batch = static_cast<int>(std::min(chunk, n - start));
     Plan& plan = plan_for(batch, false);
@@ -423,6 +424,7 @@ Evaluation CpuTrainer::evaluate(const RowList& rows) {
       const float* z = logits_.data() + static_cast<std::size_t>(b) * C;
       const int predicted = static_cast<int>(std::max_element(z, z + C) - z);
       result.confusion.add(labels_[b], predicted);
+      result.logits.insert(result.logits.end(), z, z + C);
     }
   }
   result.loss = n ? total / static_cast<double>(n) : 0.0;

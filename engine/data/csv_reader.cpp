@@ -151,7 +151,7 @@ class CsvCursor {
   std::size_t line_;
 };
 
-enum class ColumnKind { feature, label, group };
+enum class ColumnKind { feature, label, group, identifier };
 
 bool parse_integer(const std::string& s, long long& value) {
   const char* b = s.data();
@@ -282,6 +282,10 @@ Dataset read_feature_csv(const std::string& path, const CsvOptions& options) {
   return parse_feature_csv(read_regular_file(path, "CSV table"), path, options);
 }
 
+bool is_identifier_column(const std::string& name) {
+  return name == "subject" || name == "recording" || name == "session";
+}
+
 Dataset parse_feature_csv(const std::string& text, const std::string& path, const CsvOptions& options) {
   const char* begin = text.data();
   const char* end = begin + text.size();
@@ -302,7 +306,7 @@ Dataset parse_feature_csv(const std::string& text, const std::string& path, cons
     return columns;
   };
   const std::size_t label_col = find_column(options.label_column);
-  if (label_col == columns) {
+  if (label_col == columns && !options.labels_optional) {
     throw DataError(path + ": no label column '" + options.label_column + "' in the header (" +
                     some_columns(names) + ")");
   }
@@ -313,7 +317,7 @@ Dataset parse_feature_csv(const std::string& text, const std::string& path, cons
       throw DataError(path + ": no group column '" + options.group_column + "' in the header (" +
                       some_columns(names) + ")");
     }
-    if (group_col == label_col) {
+    if (group_col == label_col && label_col != columns) {
       throw DataError(path + ": the group column and the label column are both '" +
                       options.group_column + "'");
     }
@@ -322,8 +326,11 @@ Dataset parse_feature_csv(const std::string& text, const std::string& path, cons
   Dataset data;
   data.source = path;
   std::vector<ColumnKind> kinds(columns, ColumnKind::feature);
-  kinds[label_col] = ColumnKind::label;
+  if (label_col != columns) kinds[label_col] = ColumnKind::label;
   if (group_col != columns) kinds[group_col] = ColumnKind::group;
+  for (std::size_t j = 0; j < columns; ++j) {
+    if (kinds[j] == ColumnKind::feature && is_identifier_column(names[j])) kinds[j] = ColumnKind::identifier;
+  }
   for (std::size_t j = 0; j < columns; ++j) {
     if (kinds[j] == ColumnKind::feature) data.feature_names.push_back(names[j]);
   }
@@ -384,6 +391,8 @@ Dataset parse_feature_csv(const std::string& text, const std::string& path, cons
           }
           data.x.push_back(v);
         }
+      } else if (kinds[j] == ColumnKind::identifier) {
+        cursor.read_field(cell);  // who and which recording: kept out of the features
       } else {
         cursor.read_field(cell);
         if (cell.empty()) {
@@ -412,7 +421,12 @@ Dataset parse_feature_csv(const std::string& text, const std::string& path, cons
 
   data.rows = row_line.size();
   if (data.rows == 0) throw DataError(path + ": has a header but no data rows");
-  if (label_values.size() < 2) {
+  if (label_col == columns) {  // labels_optional, and there are none
+    data.class_names = options.classes;
+    if (group_col != columns) data.group_column = names[group_col];
+    return data;
+  }
+  if (label_values.size() < 2 && !(options.labels_optional && !options.classes.empty())) {
     throw DataError(path + ": needs at least 2 classes in column '" + options.label_column +
                     "', found 1 ('" + label_values.front() + "')");
   }
@@ -484,7 +498,15 @@ void append_cell(std::string& out, const std::string& text) {
 
 }  // namespace
 
-void write_feature_csv(const Dataset& data, const std::string& path, bool force) {
+void write_feature_csv(const Dataset& data, const std::string& path, bool force,
+                       const std::vector<TextColumn>& text_columns) {
+  for (const auto& column : text_columns) {
+    if (column.values.size() != data.rows) {
+      throw DataError(path + ": cannot write column '" + column.name + "': " +
+                      std::to_string(column.values.size()) + " values for " +
+                      std::to_string(data.rows) + " rows");
+    }
+  }
   if (data.x.size() != data.rows * data.features || data.y.size() != data.rows) {
     throw DataError(path + ": cannot write an inconsistent dataset (" + std::to_string(data.rows) +
                     " rows × " + std::to_string(data.features) + " features, " +
@@ -503,6 +525,10 @@ void write_feature_csv(const Dataset& data, const std::string& path, bool force)
     out += ',';
     append_cell(out, data.group_column.empty() ? std::string("group") : data.group_column);
   }
+  for (const auto& column : text_columns) {
+    out += ',';
+    append_cell(out, column.name);
+  }
   out += ",label\n";
   char number[32];
   for (std::size_t r = 0; r < data.rows; ++r) {
@@ -516,6 +542,10 @@ void write_feature_csv(const Dataset& data, const std::string& path, bool force)
     }
     if (groups) {
       append_cell(out, data.group_names.at(static_cast<std::size_t>(data.group.at(r))));
+      out += ',';
+    }
+    for (const auto& column : text_columns) {
+      append_cell(out, column.values[r]);
       out += ',';
     }
     append_cell(out, data.class_names.at(static_cast<std::size_t>(data.y[r])));

@@ -33,6 +33,10 @@ struct FoldData {
 struct Evaluation {
   double loss = 0;  // mean cross-entropy over the rows
   ConfusionMatrix confusion;
+  // rows × classes, row-major, in the order of the rows: the scores the confusion matrix's
+  // predictions are the argmax of. Filled by the CPU backend (which `sweep predict` uses); may be
+  // empty from others.
+  std::vector<float> logits;
 };
 
 class Trainer {

@@ -37,7 +37,15 @@ FinalRunRecord run_final(const SweepSpec& spec, const SweepPlan& plan, Backend& 
   run.epochs = epochs;
   run.test = compute_metrics(evaluation.confusion, evaluation.loss);
   run.confusion = evaluation.confusion;
-  run.weights_hash = weights_hash(trainer->weights());
+  auto model = std::make_shared<TrainedModel>();
+  model->config = setup.model;
+  model->batch_size = setup.train.batch_size;
+  model->standardizer = data.standardizer;
+  model->weights = trainer->weights();
+  model->feature_names = plan.data->feature_names;
+  model->class_names = plan.data->class_names;
+  run.weights_hash = weights_hash(model->weights);
+  run.model = std::move(model);
   run.device = backend.name();
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;

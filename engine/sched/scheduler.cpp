@@ -9,6 +9,7 @@
 #include "engine/data/dataset.h"
 #include "engine/sched/backend_choice.h"
 #include "engine/sched/final_run.h"
+#include "engine/sched/linear_baseline.h"
 #include "engine/sched/process_owner.h"
 #include "engine/sched/progress.h"
 #include "engine/sched/runner.h"
@@ -140,6 +141,23 @@ void final_run(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, S
   }
 }
 
+// The linear baseline on the same folds (linear_baseline.h), once per sweep.
+void record_linear_baseline(const SweepSpec& spec, const SweepPlan& plan, Store& store,
+                            std::int64_t sweep_id, Progress& progress) {
+  if (!store.baseline(sweep_id).empty()) return;
+  const std::vector<BaselineFoldRecord> folds = linear_baseline(spec, plan);
+  store.record_baseline(sweep_id, folds);
+  double sum = 0;
+  int n = 0;
+  for (const auto& f : folds) {
+    if (f.fold == kBaselineTestFold) continue;
+    sum += metric_value(f.scores, spec.metric.name);
+    ++n;
+  }
+  progress.log(fmt::format("baseline (linear softmax on the same folds): {} {:.4f} over {} folds",
+                           spec.metric.name, n ? sum / n : 0.0, n));
+}
+
 }  // namespace
 
 RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
@@ -176,6 +194,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
 
   count_trials(store, summary);
   summary.best = store.best_trial(summary.sweep_id);
+  if (!summary.interrupted) record_linear_baseline(spec, plan, store, summary.sweep_id, progress);
   if (summary.interrupted || summary.unfinished > 0 || !options.final_run || !summary.best) {
     return summary;
   }

@@ -103,6 +103,11 @@ std::string column_text(const SQLite::Column& column);  // "" for NULL
 std::string per_class_json(const Metrics& metrics);
 void read_per_class(const std::string& json, Metrics& metrics);
 
+// One final_run_models row (final_models.cpp); throws StoreError when weights_hash is not the
+// hash of model.weights.
+void insert_final_model(SQLite::Database& db, std::int64_t final_run_id, const TrainedModel& model,
+                        const std::string& weights_hash);
+
 }  // namespace store_detail
 
 struct Store::Impl : store_detail::Connection {};

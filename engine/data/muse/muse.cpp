@@ -128,9 +128,11 @@ void validate(const MuseOptions& o) {
   }
 }
 
-// Rows of one recording, appended to `x` (row-major); returns the number of rows.
+// Rows of one recording, appended to `x` (row-major); returns the number of rows. `report`
+// receives its length, stretches, largest gap and the time no row could use.
 std::size_t featurize_recording(const std::string& path, const MuseOptions& o,
-                                const WindowFeaturizer& featurizer, std::vector<float>& x) {
+                                const WindowFeaturizer& featurizer, std::vector<float>& x,
+                                RecordingReport& report) {
   const MuseRecording rec = read_muse_csv(path, o.channels);
   const double fs = estimate_sampling_rate(rec.t);
   if (!(fs > 0)) {
@@ -139,6 +141,7 @@ std::size_t featurize_recording(const std::string& path, const MuseOptions& o,
   }
   const double dt = 1.0 / fs;
   const double duration = rec.t.back() - rec.t.front() + dt;
+  report.seconds = duration;
   if (duration < o.window_seconds) {
     throw DataError(path + ": recording is " + format_seconds(duration) +
                     " long, shorter than one window (" + format_seconds(o.window_seconds) + ")");
@@ -173,12 +176,21 @@ std::size_t featurize_recording(const std::string& path, const MuseOptions& o,
   std::size_t rows = 0;
   double longest = 0;
 
-  for (const Stretch& s : split_at_gaps(rec.t, o.max_gap_seconds)) {
+  const std::vector<Stretch> stretches = split_at_gaps(rec.t, o.max_gap_seconds);
+  report.stretches = static_cast<int>(stretches.size());
+  for (std::size_t i = 1; i < stretches.size(); ++i) {
+    report.largest_gap = std::max(report.largest_gap,
+                                  rec.t[stretches[i].begin] - rec.t[stretches[i - 1].end - 1]);
+  }
+  for (const Stretch& s : stretches) {
     const double* t = rec.t.data() + s.begin;
     const std::size_t n = s.end - s.begin;
     const double end_time = t[n - 1] + dt;  // the last sample covers one sampling period
     longest = std::max(longest, end_time - t[0]);
-    if (end_time - t[0] + 1e-9 < o.window_seconds + o.hop_seconds) continue;  // no row possible
+    if (end_time - t[0] + 1e-9 < o.window_seconds + o.hop_seconds) {  // no row possible
+      report.unused_seconds += end_time - t[0];
+      continue;
+    }
     for (std::size_t c = 0; c < channels; ++c) {
       std::vector<double> raw(rec.channels[c].begin() + static_cast<std::ptrdiff_t>(s.begin),
                               rec.channels[c].begin() + static_cast<std::ptrdiff_t>(s.end));
@@ -292,7 +304,13 @@ MuseTable featurize_muse_directory(const std::string& directory, const MuseOptio
   d.class_names = class_names;
   d.group_column = "recording";
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::size_t rows = featurize_recording(files[i].string(), options, featurizer, d.x);
+    RecordingReport report;
+    report.name = files[i].filename().string();
+    report.subject = labels[i].subject;
+    report.class_word = labels[i].class_word;
+    const std::size_t rows = featurize_recording(files[i].string(), options, featurizer, d.x, report);
+    report.rows = rows;
+    table.recordings.push_back(std::move(report));
     const int class_index = static_cast<int>(
         std::find(class_names.begin(), class_names.end(), labels[i].class_word) -
         class_names.begin());

@@ -27,12 +27,24 @@ struct MuseOptions {
                                      // no filter or window spans the pause
 };
 
+// What featurizing saw of one recording, so that a short or interrupted recording is reported
+// rather than silently cut into fewer rows (recording_report.h says it in words).
+struct RecordingReport {
+  std::string name, subject, class_word;
+  double seconds = 0;         // first timestamp to last, plus one sampling period
+  std::size_t rows = 0;       // feature rows it gave
+  int stretches = 1;          // gapless parts (a step over max_gap_seconds splits it)
+  double largest_gap = 0;     // seconds; 0 when no step exceeds max_gap_seconds
+  double unused_seconds = 0;  // in stretches too short for one row (one window plus one hop)
+};
+
 // Featurizes every *.csv in `directory` (sorted by name). Rows carry groups for grouped CV:
 // Dataset::group_column = "recording" (one group per file). Also returns, per row, the subject.
 struct MuseTable {
   Dataset data;                          // group = recording
   std::vector<std::string> subject;      // per row
   std::vector<std::string> recording;    // per row (file name)
+  std::vector<RecordingReport> recordings;  // per file, in file name order
 };
 MuseTable featurize_muse_directory(const std::string& directory, const MuseOptions& options);
 
