@@ -16,7 +16,8 @@ constexpr int kMostRedraws = 100;
 
 std::map<std::string, ParamValue> values_of(const std::string& params_json) {
   std::map<std::string, ParamValue> values;
-  for (const auto& [name, v] : nlohmann::json::parse(params_json).items()) {
+  const nlohmann::json json = nlohmann::json::parse(params_json);  // outlives the loop over it
+  for (const auto& [name, v] : json.items()) {
     if (v.is_number_integer()) values[name] = v.get<std::int64_t>();
     else if (v.is_number()) values[name] = v.get<double>();
     else if (v.is_string()) values[name] = v.get<std::string>();

@@ -141,7 +141,6 @@ void Runner::record(const UnitResult& result) {
       break;
     case UnitResult::Outcome::pruned:
       store_.record_fold(unit.trial_id, result.record);  // the epochs it trained, for the record
-      progress_.log(fmt::format("trial {}: {}", unit.trial_number, result.error));
       prune(unit, result.error);
       break;
     case UnitResult::Outcome::failed:
@@ -154,6 +153,7 @@ void Runner::record(const UnitResult& result) {
 }
 
 void Runner::prune(const Unit& unit, const std::string& why) {
+  progress_.log(fmt::format("trial {}: {}", unit.trial_number, why));
   units_.cancel_trial(unit.trial_id);
   finish(unit.trial_id, unit.trial_number, TrialStatus::pruned, why);
 }

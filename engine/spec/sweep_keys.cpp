@@ -139,14 +139,6 @@ KeyDecl wandb_ignored(const std::string& path, const std::string& instead) {
   return k;
 }
 
-// A key of W&B sweep files that eegsweep does not offer yet: an error, never silently skipped.
-KeyDecl wandb_not_yet(const std::string& path, const std::string& problem) {
-  KeyDecl k = declare(path, "W&B", "", {}, problem);
-  k.foreign = true;
-  k.read = [path, problem](const SpecNode& node, SweepSpec&) { fail(node.location, path, problem); };
-  return k;
-}
-
 void read_name(const SpecNode& node, SweepSpec& spec) {
   const std::string name = read_string(node, "name");
   const std::string problem = sweep_name_problem(name);

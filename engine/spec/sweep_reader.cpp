@@ -144,14 +144,15 @@ void name_after_file(const SpecNode& root, SweepSpec& spec, ReadState& state) {
 }
 
 // hyperband needs its bands; eta must be above 1 (W&B's rule).
-void check_early_terminate(const SpecNode& root, const SweepSpec& spec, ReadState& state) {
+void check_early_terminate(const SpecNode& root, SweepSpec& spec, ReadState& state) {
   const MapEntry* block = find_key(root, "early_terminate");
   if (block == nullptr) return;
   const EarlyTerminateSpec& e = spec.early_terminate;
   const Location where = block->node().location;
-  if (e.type.empty() && !state.failed("early_terminate.type")) {
-    state.unread("early_terminate.type",
-                 error_at(where, "early_terminate.type", "missing; allowed: hyperband, cv_forgiving"));
+  if (e.type.empty()) {
+    if (!state.failed("early_terminate.type"))
+      spec.messages.push_back(make_message(SpecMessage::Severity::warning, where, "early_terminate.type",
+                                           "not given: no trial is stopped early; allowed: hyperband, cv_forgiving"));
     return;
   }
   if (e.type != "hyperband") return;
