@@ -12,7 +12,7 @@ namespace eegsweep {
 
 namespace {
 
-constexpr int kMostRedraws = 100;
+constexpr int kMostRedraws = 200;
 
 std::map<std::string, ParamValue> values_of(const std::string& params_json) {
   std::map<std::string, ParamValue> values;

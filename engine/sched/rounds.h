@@ -18,7 +18,7 @@ namespace eegsweep {
 // method: bayes / tpe — TPE (engine/search/tpe.h) over the sweep's parameters, run_cap trials.
 // Trials of the round being formed count as running for the ones after them (the constant liar),
 // so one round never holds the same suggestion twice; a suggestion equal to a stored trial is
-// redrawn (up to 100 times; then the space is taken as exhausted and the search ends).
+// redrawn (tpe.h; up to 200 times, then the space is taken as exhausted and the search ends).
 class TpeSearch final : public TrialSource {
  public:
   TpeSearch(const SweepSpec& spec, int round_size);

@@ -82,9 +82,10 @@ ParamValue from_internal(const ParameterInfo& info, const ParameterSpace& s, con
 }
 
 // One swept parameter chosen by expected improvement from the good and bad observations.
+// `candidates` 1 is a plain draw from l(x) (a redraw after a repeated trial).
 ParamValue suggest_one(const ParameterInfo& info, const ParameterSpace& space,
                        const std::vector<TpeObservation>& history, const TpeSplit& split,
-                       CounterRng& rng, const TpeSettings& settings) {
+                       CounterRng& rng, const TpeSettings& settings, int candidates) {
   if (space.kind == Kind::values) {
     auto index_of = [&](std::size_t obs) -> int {
       const auto it = history[obs].values.find(info.name);
@@ -103,7 +104,7 @@ ParamValue suggest_one(const ParameterInfo& info, const ParameterSpace& space,
     const CategoricalParzen bad(indices(split.bad), k, settings.prior_weight);
     int best = 0;
     double best_score = -INFINITY;
-    for (int c = 0; c < settings.candidates; ++c) {
+    for (int c = 0; c < candidates; ++c) {
       const int candidate = good.sample(rng);
       const double score = good.log_pdf(candidate) - bad.log_pdf(candidate);
       if (score > best_score) best_score = score, best = candidate;
@@ -123,7 +124,7 @@ ParamValue suggest_one(const ParameterInfo& info, const ParameterSpace& space,
   const NumericParzen good(points(split.good), axis.low, axis.high, settings.prior_weight);
   const NumericParzen bad(points(split.bad), axis.low, axis.high, settings.prior_weight);
   double best = 0, best_score = -INFINITY;
-  for (int c = 0; c < settings.candidates; ++c) {
+  for (int c = 0; c < candidates; ++c) {
     const double candidate = good.sample(rng);
     const double score = good.log_pdf(candidate) - bad.log_pdf(candidate);
     if (score > best_score) best_score = score, best = candidate;
@@ -159,7 +160,11 @@ std::map<std::string, ParamValue> tpe_suggest(const std::map<std::string, Parame
   const auto finished = std::count_if(history.begin(), history.end(), [](const TpeObservation& o) {
     return o.state != TpeObservation::State::running;
   });
-  const bool startup = finished < settings.startup_trials;
+  // Redraws after a suggestion that repeated a stored trial: in a small discrete space the
+  // largest l/g keeps naming the same values, so attempts 1–49 draw each value straight from l(x),
+  // and later ones from the whole space (as random search), until a new trial comes out.
+  const bool startup = finished < settings.startup_trials || attempt >= 50;
+  const int candidates = attempt == 0 ? settings.candidates : 1;
   const TpeSplit split = startup ? TpeSplit{} : tpe_split(history);
   std::map<std::string, ParamValue> values;
   for (const auto& info : parameter_table()) {
@@ -180,7 +185,7 @@ std::map<std::string, ParamValue> tpe_suggest(const std::map<std::string, Parame
     } else {
       CounterRng rng(derive_seed(seed, streams::tpe, static_cast<std::uint64_t>(trial_number),
                                  name_key + static_cast<std::uint64_t>(attempt)));
-      values[info.name] = suggest_one(info, it->second, history, split, rng, settings);
+      values[info.name] = suggest_one(info, it->second, history, split, rng, settings, candidates);
     }
   }
   return values;

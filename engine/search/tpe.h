@@ -46,7 +46,9 @@ TpeSplit tpe_split(const std::vector<TpeObservation>& history);
 // The values of one new trial: every parameter of the table (unswept ones at their defaults).
 // `seed`/`trial_number`/`attempt` pick the random streams; a start-up trial (fewer than
 // startup_trials scored or pruned observations) with attempt 0 is random search's draw number
-// trial_number − 1 (expand.cpp), so bayes and random start from the same trials.
+// trial_number − 1 (expand.cpp), so bayes and random start from the same trials. `attempt` > 0
+// redraws a suggestion that repeated a stored trial: attempts 1–49 draw each value from l(x)
+// without the EI choice, later ones from the whole space.
 std::map<std::string, ParamValue> tpe_suggest(const std::map<std::string, ParameterSpace>& spaces,
                                               const std::vector<TpeObservation>& history,
                                               std::uint64_t seed, int trial_number, int attempt,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compute to reach the best trial: grid, random, bayes (TPE), bayes + hyperband and bayes + the
+# Compute to reach the best trial (hyperband: max_iter 27, s 2, eta 3 → bands [3, 9] epochs): grid, random, bayes (TPE), bayes + hyperband and bayes + the
 # fold-aware forgiving rule, over several seeds, on synthetic data (a 240-point space) and on the
 # Muse recordings (grouped CV). Per run: units and epochs trained, CPU seconds, best CV, and the
 # best trial's held-out test accuracy. A benchmark, not a test: CI never runs it.
@@ -46,7 +46,7 @@ method: grid
 metric: {name: accuracy, goal: maximize}
 data:
   format: synthetic
-  synthetic: {rows: 360, features: 32, classes: 3, noise: 1.5, seed: 7}
+  synthetic: {rows: 600, features: 64, classes: 3, noise: 1.5, seed: 7}
 test_split: 0.2
 cv: {folds: 3}
 device: cpu
@@ -57,7 +57,7 @@ parameters:
   head: {values: [last, mean]}
   timesteps: {values: [4, 8, 16]}
   batch_size: {value: 32}
-  epochs: {value: 9}
+  epochs: {value: 12}
   patience: {value: 0}
 YAML
 
@@ -96,7 +96,7 @@ run() {
     random) sets+=(--set method=random --set "run_cap=$cap") ;;
     bayes) sets+=(--set method=bayes --set "run_cap=$cap") ;;
     bayes+hyperband) sets+=(--set method=bayes --set "run_cap=$cap" --set early_terminate.type=hyperband
-                             --set early_terminate.max_iter=9 --set early_terminate.s=2
+                             --set early_terminate.max_iter=27 --set early_terminate.s=2
                              --set early_terminate.eta=3) ;;
     bayes+forgiving) sets+=(--set method=bayes --set "run_cap=$cap" --set early_terminate.type=cv_forgiving) ;;
   esac
