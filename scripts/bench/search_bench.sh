@@ -5,6 +5,7 @@
 # best trial's held-out test accuracy. A benchmark, not a test: CI never runs it.
 #
 #   scripts/bench/search_bench.sh [--seeds "1 2 3"] [--budget 40] [--muse-budget 12] [--out DIR] [--skip-muse]
+#                                 [--methods "grid random bayes bayes+hyperband bayes+forgiving"] [--append]
 #
 # Prints one row per run and a summary (means over seeds) as Markdown; everything lands in DIR
 # (default bench-out/search): the sweep files, the databases, the logs, results.tsv, summary.md.
@@ -16,6 +17,8 @@ budget=40
 muse_budget=12
 out=bench-out/search
 skip_muse=0
+methods=(grid random bayes bayes+hyperband bayes+forgiving)
+append=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
@@ -23,6 +26,8 @@ while [ $# -gt 0 ]; do
     --muse-budget) muse_budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --skip-muse) skip_muse=1; shift ;;
+    --methods) read -r -a methods <<<"$2"; shift 2 ;;
+    --append) append=1; shift ;;
     *) echo "search_bench: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -84,7 +89,8 @@ parameters:
   patience: {value: 0}
 YAML
 
-printf 'data\tmethod\tseed\ttrials\tpruned\tunits\tepochs\tcpu_s\tbest_cv\ttest_acc\n' > "$out/results.tsv"
+[ "$append" = 1 ] && [ -f "$out/results.tsv" ] ||
+  printf 'data\tmethod\tseed\ttrials\tpruned\tunits\tepochs\tcpu_s\tbest_cv\ttest_acc\n' > "$out/results.tsv"
 
 # run DATA METHOD SEED BUDGET: one sweep, its figures appended to results.tsv.
 run() {
@@ -118,7 +124,6 @@ run() {
   tail -1 "$out/results.tsv"
 }
 
-methods=(grid random bayes bayes+hyperband bayes+forgiving)
 for seed in $seeds; do
   for m in "${methods[@]}"; do run synthetic "$m" "$seed" "$budget"; done
 done

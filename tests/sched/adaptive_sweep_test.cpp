@@ -177,9 +177,9 @@ early_terminate: {type: cv_forgiving}
   for (const auto& t : store.trials(summary.sweep_id)) {
     const auto folds = store.folds(t.id);
     const double worst = incumbent.empty() ? -1 : *std::min_element(incumbent.begin(), incumbent.end());
-    // The first fold (in fold order) below the incumbent's worst, with folds left after it.
+    // The first fold (in fold order) below the incumbent's worst.
     std::optional<std::size_t> stop_at;
-    for (std::size_t f = 0; f < folds.size() && f + 1 < 3; ++f)
+    for (std::size_t f = 0; f < folds.size(); ++f)
       if (!incumbent.empty() && folds[f].val.accuracy < worst) {
         stop_at = f;
         break;
