@@ -5,7 +5,7 @@
 # best trial's held-out test accuracy. A benchmark, not a test: CI never runs it.
 #
 #   scripts/bench/search_bench.sh [--seeds "1 2 3"] [--budget 40] [--muse-budget 12] [--out DIR] [--skip-muse]
-#                                 [--methods "grid random bayes bayes+hyperband bayes+forgiving"] [--append]
+#                                 [--skip-synthetic]                                 [--methods "grid random bayes bayes+hyperband bayes+forgiving"] [--append]
 #
 # Prints one row per run and a summary (means over seeds) as Markdown; everything lands in DIR
 # (default bench-out/search): the sweep files, the databases, the logs, results.tsv, summary.md.
@@ -17,6 +17,7 @@ budget=40
 muse_budget=12
 out=bench-out/search
 skip_muse=0
+skip_synthetic=0
 methods=(grid random bayes bayes+hyperband bayes+forgiving)
 append=0
 while [ $# -gt 0 ]; do
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
     --muse-budget) muse_budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --skip-muse) skip_muse=1; shift ;;
+    --skip-synthetic) skip_synthetic=1; shift ;;
     --methods) read -r -a methods <<<"$2"; shift 2 ;;
     --append) append=1; shift ;;
     *) echo "search_bench: unknown argument $1" >&2; exit 64 ;;
@@ -124,9 +126,11 @@ run() {
   tail -1 "$out/results.tsv"
 }
 
-for seed in $seeds; do
-  for m in "${methods[@]}"; do run synthetic "$m" "$seed" "$budget"; done
-done
+if [ "$skip_synthetic" = 0 ]; then
+  for seed in $seeds; do
+    for m in "${methods[@]}"; do run synthetic "$m" "$seed" "$budget"; done
+  done
+fi
 if [ "$skip_muse" = 0 ]; then
   if [ -d ../shared/data/muse-mental-state ]; then
     for seed in $seeds; do
