@@ -13,13 +13,14 @@ set(may_include_engine/data/muse engine/data engine/data/muse)
 set(may_include_engine/model engine/data engine/model)
 set(may_include_engine/cpu engine/data engine/model engine/cpu)
 set(may_include_engine/spec engine/data engine/data/muse engine/model engine/spec)
+set(may_include_engine/search engine/data engine/data/muse engine/model engine/spec engine/search)
 set(may_include_results engine/data engine/model results)
 set(may_include_cuda engine/data engine/model cuda)
 set(may_include_engine/sched engine/data engine/data/muse engine/model engine/cpu engine/spec
-    results cuda engine/sched)
+    engine/search results cuda engine/sched)
 set(may_include_engine/report engine/data engine/model engine/spec results engine/report)
 set(may_include_engine/cli engine/data engine/data/muse engine/model engine/cpu engine/spec
-    results cuda engine/sched engine/report engine/cli)
+    engine/search results cuda engine/sched engine/report engine/cli)
 
 set(third_party_yaml "yaml-cpp/" engine/spec)
 set(third_party_sqlite "SQLiteCpp/;sqlite3.h" results tests/results tests/cli)

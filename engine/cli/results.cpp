@@ -68,6 +68,7 @@ Verb add_results_verb(CLI::App& app) {
     std::string where;
     std::string format = "table";
     double timeout_seconds = 5;
+    bool all = false;
   };
   auto args = std::make_shared<Arguments>();
   Verb verb;
@@ -82,6 +83,8 @@ Verb add_results_verb(CLI::App& app) {
   verb.command->add_option("--timeout", args->timeout_seconds,
                            "stop a --where filter that runs longer than this (default: 5)")
       ->check(positive_seconds());
+  verb.command->add_flag("--all", args->all,
+                         "also list each pruned trial (stopped by early_terminate) with what stopped it");
   verb.command->add_option("--format", args->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   verb.run = [args] {
@@ -175,14 +178,18 @@ Verb add_results_verb(CLI::App& app) {
                 query.sort_by.empty() ? "best first" : ("by " + query.sort_by).c_str());
     std::fputs(render_table(headers, table).c_str(), stdout);
     // The leaderboard ranks completed trials; say what else there is.
-    int unfinished = 0;
+    int unfinished = 0, pruned = 0;
     for (const auto& t : trials) {
       if (t.status == TrialStatus::failed) {
         std::printf("trial %d failed: %s\n", t.number, t.error.c_str());
+      } else if (t.status == TrialStatus::pruned) {
+        ++pruned;
+        if (args->all) std::printf("trial %d (%d folds stored) %s\n", t.number, t.folds_done, t.error.c_str());
       } else if (t.status != TrialStatus::completed) {
         ++unfinished;
       }
     }
+    if (pruned > 0 && !args->all) std::printf("%d trial(s) pruned by early_terminate: `--all` lists them\n", pruned);
     if (unfinished > 0) std::printf("%d trial(s) not finished yet: `sweep run` resumes them\n", unfinished);
     if (!baseline.empty()) {
       std::printf("baseline: a linear softmax classifier on the standardized features, trained on the "

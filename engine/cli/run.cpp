@@ -29,6 +29,8 @@ void print_summary(const RunSummary& s, const SweepSpec& spec) {
               "by this run — %s\n",
               spec.name.c_str(), s.trials_total, s.completed, s.failed, s.unfinished,
               s.units_trained, s.db_path.c_str());
+  if (s.pruned > 0)
+    std::printf("%d trial(s) pruned by early_terminate: `sweep results --all` lists them\n", s.pruned);
   if (s.best && s.best->cv_mean) {
     std::printf("best: trial %d, cv %s %.4f ± %.4f  %s\n", s.best->number, spec.metric.name.c_str(),
                 *s.best->cv_mean, s.best->cv_std.value_or(0.0), s.best->params_json.c_str());

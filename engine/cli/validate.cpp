@@ -24,7 +24,7 @@ Verb add_validate_verb(CLI::App& app) {
   verb.run = [args] {
     const SweepSpec spec = load_sweep_file(args->file, args->overrides);
     print_spec_messages(spec.messages);
-    const std::vector<Trial> trials = expand_trials(spec);
+    std::vector<Trial> trials = expand_trials(spec);
     // The data too: a sweep that cannot fit its data (timesteps, folds after the test split) is
     // rejected here as `run` would reject it, before anything is trained.
     const std::shared_ptr<const Dataset> data = load_dataset(spec);
@@ -37,6 +37,12 @@ Verb add_validate_verb(CLI::App& app) {
                 "results: %s\n\n",
                 spec.data.format.c_str(), data->source.c_str(), data->rows, data->features,
                 data->num_classes(), plan.holdout.test.size(), results_database_path(spec).c_str());
+    if (spec.method == "bayes" || spec.method == "tpe") {
+      // TPE chooses the rest as the sweep runs; its start-up trials are random search's draws.
+      if (trials.size() > 10) trials.resize(10);
+      std::printf("%s (TPE) chooses its trials as the sweep runs; the first %zu are these random draws:\n\n",
+                  spec.method.c_str(), trials.size());
+    }
     // Show the parameters that vary, as the leaderboard will.
     std::vector<TrialRecord> records;
     for (const auto& t : trials) {

@@ -13,6 +13,8 @@ constexpr std::uint64_t fold = 0xF01D;
 constexpr std::uint64_t final_run = 0xF17A1;
 // Search (engine/spec): random-search draws.
 constexpr std::uint64_t random_search = 0x5EA4C4;
+// Search (engine/search): TPE candidates, and redraws of a suggestion that repeated a trial.
+constexpr std::uint64_t tpe = 0x7BE5;
 // Splitting rows (engine/data/splits): held-out rows, k-fold, group order.
 constexpr std::uint64_t holdout = 0x484F4C444F5554ULL;  // "HOLDOUT"
 constexpr std::uint64_t kfold = 0x4B464F4C44ULL;        // "KFOLD"

@@ -26,7 +26,7 @@ bool improves(double candidate, double best, bool maximize) {
 }  // namespace
 
 FitResult fit(Trainer& trainer, const FoldData& fold, const TrainConfig& config, int num_classes,
-              const StopRequested& stop_requested) {
+              const StopRequested& stop_requested, const StopTrial& stop_trial) {
   FitResult result;
   result.best_confusion = ConfusionMatrix(num_classes);
   int epochs_without_improvement = 0;
@@ -56,6 +56,10 @@ FitResult fit(Trainer& trainer, const FoldData& fold, const TrainConfig& config,
       epochs_without_improvement = 0;
     } else if (config.patience > 0 && ++epochs_without_improvement >= config.patience) {
       result.stopped_early = true;
+      break;
+    }
+    if (stop_trial && stop_trial(result.history)) {
+      result.pruned = true;
       break;
     }
   }

@@ -34,7 +34,9 @@ Runner::Runner(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, T
       search_(search),
       progress_(progress),
       options_(options),
-      units_(options.order) {}
+      // Early termination judges fold 1 of every trial first (fold-major order).
+      units_(spec.early_terminate.type.empty() ? options.order : UnitPlan::Order::fold_major),
+      early_stop_(spec) {}
 
 int Runner::run() {
   try {
@@ -80,7 +82,12 @@ void Runner::claim_trial() {
     }
   }
   if (!claimed) {
-    units_.no_more_trials();
+    // An adaptive search forms its next round once this process's trials finish.
+    if (search_.may_suggest_later() && !units_.active_trials().empty()) {
+      units_.no_trials_until_one_finishes();
+    } else {
+      units_.no_more_trials();
+    }
     return;
   }
   std::set<int> folds;
@@ -98,13 +105,21 @@ void Runner::claim_trial() {
     return;
   }
   setups_.emplace(claimed->id, std::move(setup));
+  if (early_stop_.enabled()) {
+    references_[claimed->id] = early_stop_.reference(store_);
+    // Folds stored by an earlier run are judged first, in fold order, like new ones.
+    FoldsToJudge& judged = folds_to_judge_[claimed->id];
+    for (const FoldRecord& f : store_.folds(claimed->id)) judged.stored.emplace(f.fold, f);
+  }
   units_.add_trial(claimed->id, claimed->number, std::vector<int>(folds.begin(), folds.end()));
 }
 
 void Runner::dispatch(WorkerPool& pool, const Unit& unit) {
-  pool.submit([this, unit, setup = setups_.at(unit.trial_id)] {
-    return train_unit(spec_, plan_, backend_, unit, setup);
-  });
+  const TrialSetup& setup = setups_.at(unit.trial_id);
+  PruneCheck check;
+  if (unit.fold == 0 && references_.count(unit.trial_id))
+    check = early_stop_.first_fold_check(references_.at(unit.trial_id), setup.train.epochs);
+  pool.submit([this, unit, setup, check] { return train_unit(spec_, plan_, backend_, unit, setup, check); });
   if (auto why = pool.take_start_failure()) {
     progress_.log(fmt::format("{}; training on the {} worker thread(s) already running", *why,
                               pool.threads()));
@@ -122,7 +137,17 @@ void Runner::record(const UnitResult& result) {
       progress_.fold_finished(unit.trial_number, unit.fold,
                               metric_value(result.record.val, spec_.metric.name),
                               result.record.seconds);
+      if (references_.count(unit.trial_id)) {
+        if (auto why = judge_folds_in_order(unit.trial_id, result.record)) {
+          prune(unit, *why);
+          break;
+        }
+      }
       if (units_.fold_stored(unit)) finish(unit.trial_id, unit.trial_number, TrialStatus::completed, "");
+      break;
+    case UnitResult::Outcome::pruned:
+      store_.record_fold(unit.trial_id, result.record);  // the epochs it trained, for the record
+      prune(unit, result.error);
       break;
     case UnitResult::Outcome::failed:
       units_.cancel_trial(unit.trial_id);
@@ -133,9 +158,32 @@ void Runner::record(const UnitResult& result) {
   }
 }
 
+// The forgiving rule takes a trial's folds in fold order, whatever order they come back in (two
+// folds of one trial may train at once), so whether and after which fold a trial is pruned never
+// depends on timing; the last fold is judged too, so that a trial whose folds all came back before
+// an earlier one was judged gets the same verdict.
+std::optional<std::string> Runner::judge_folds_in_order(std::int64_t trial_id, const FoldRecord& fold) {
+  FoldsToJudge& folds = folds_to_judge_[trial_id];
+  folds.stored.emplace(fold.fold, fold);
+  for (auto it = folds.stored.find(folds.next); it != folds.stored.end(); it = folds.stored.find(folds.next)) {
+    ++folds.next;
+    if (auto why = early_stop_.after_fold(references_.at(trial_id), it->second)) return why;
+  }
+  return std::nullopt;
+}
+
+void Runner::prune(const Unit& unit, const std::string& why) {
+  progress_.log(fmt::format("trial {}: {}", unit.trial_number, why));
+  units_.cancel_trial(unit.trial_id);
+  finish(unit.trial_id, unit.trial_number, TrialStatus::pruned, why);
+}
+
 void Runner::finish(std::int64_t trial_id, int trial_number, TrialStatus status,
                     const std::string& error) {
   setups_.erase(trial_id);
+  references_.erase(trial_id);
+  folds_to_judge_.erase(trial_id);
+  units_.trial_finished();
   std::optional<double> mean, std;
   if (status == TrialStatus::completed) {
     std::tie(mean, std) = cv_statistics(store_.folds(trial_id), spec_.metric.name);

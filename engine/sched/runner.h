@@ -7,6 +7,7 @@
 #include <map>
 
 #include "engine/model/backend.h"
+#include "engine/sched/early_stop.h"
 #include "engine/sched/progress.h"
 #include "engine/sched/sweep_plan.h"
 #include "engine/sched/train_unit.h"
@@ -40,6 +41,8 @@ class Runner {
   void record(const UnitResult& result);
   void finish(std::int64_t trial_id, int trial_number, TrialStatus status, const std::string& error);
   void release_unfinished();
+  void prune(const Unit& unit, const std::string& why);
+  std::optional<std::string> judge_folds_in_order(std::int64_t trial_id, const FoldRecord& fold);
 
   const SweepSpec& spec_;
   const SweepPlan& plan_;
@@ -50,6 +53,13 @@ class Runner {
   RunnerOptions options_;
   UnitPlan units_;
   std::map<std::int64_t, TrialSetup> setups_;  // of the trials the plan holds
+  EarlyStopRules early_stop_;
+  std::map<std::int64_t, PruneReference> references_;  // of the trials the plan holds, when early_stop_
+  struct FoldsToJudge {
+    std::map<int, FoldRecord> stored;  // by fold
+    int next = 0;                      // the first fold not judged yet
+  };
+  std::map<std::int64_t, FoldsToJudge> folds_to_judge_;
   int units_trained_ = 0;
 };
 

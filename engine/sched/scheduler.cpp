@@ -68,18 +68,21 @@ SweepInfo sweep_info(const SweepSpec& spec, const Dataset& data, const std::stri
 // The progress display, told what earlier runs already finished.
 Progress start_progress(const SweepSpec& spec, const RunOptions& options, const SweepPlan& plan,
                         const std::string& db_path, const std::string& backend_reason,
-                        const std::vector<TrialRecord>& trials, TrialStore& store) {
+                        const std::vector<TrialRecord>& trials, TrialStore& store, int expected_trials) {
   const int folds = static_cast<int>(plan.folds.size());
   int trials_done = 0, folds_done = 0;
   for (const auto& t : trials) {
-    if (t.status == TrialStatus::completed || t.status == TrialStatus::failed) ++trials_done;
+    if (t.status == TrialStatus::completed || t.status == TrialStatus::failed ||
+        t.status == TrialStatus::pruned)
+      ++trials_done;
     folds_done += t.status == TrialStatus::failed ? folds : t.folds_done;
   }
-  Progress progress(static_cast<int>(trials.size()), static_cast<int>(trials.size()) * folds,
-                    options.interactive);
+  // An adaptive search adds its trials as it goes: the total is what it expects to try.
+  const int total = std::max(static_cast<int>(trials.size()), expected_trials);
+  Progress progress(total, total * folds, options.interactive);
   progress.log(backend_reason);
   progress.log(fmt::format("sweep '{}' → {} ({} trials × {} folds, {} rows, {} test rows held out)",
-                           spec.name, db_path, trials.size(), folds, plan.data->rows,
+                           spec.name, db_path, total, folds, plan.data->rows,
                            plan.holdout.test.size()));
   if (trials_done > 0) {
     progress.log(fmt::format("resuming: {} trials already finished", trials_done));
@@ -94,14 +97,14 @@ Progress start_progress(const SweepSpec& spec, const RunOptions& options, const 
 // -j, else resources.max_concurrent, else the backend's own choice; an absurd request (a sweep
 // file written for a bigger machine, -j 100000) is reduced to what the backend can use.
 int units_at_once(const SweepSpec& spec, const RunOptions& options, const Backend& backend,
-                  Progress& progress) {
+                  Progress* progress) {
   const bool from_command_line = options.max_concurrent > 0;
   const int asked = from_command_line        ? options.max_concurrent
                     : spec.max_concurrent > 0 ? spec.max_concurrent
                                               : backend.concurrency();
   const int most = std::max(1, backend.max_concurrency());
   if (asked > most) {
-    progress.log(fmt::format("{} {} is more units at once than this backend can use (at most {}); "
+    if (progress) progress->log(fmt::format("{} {} is more units at once than this backend can use (at most {}); "
                              "training {} at once",
                              from_command_line ? "-j" : "resources.max_concurrent", asked, most, most));
     return most;
@@ -114,6 +117,7 @@ void count_trials(Store& store, RunSummary& summary) {
     ++summary.trials_total;
     if (t.status == TrialStatus::completed) ++summary.completed;
     else if (t.status == TrialStatus::failed) ++summary.failed;
+    else if (t.status == TrialStatus::pruned) ++summary.pruned;
     else ++summary.unfinished;
   }
 }
@@ -174,18 +178,19 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
   // `validate` does, instead of failing each of its trials.
   check_timesteps_fit(spec, expand_trials(spec), *data);
   backend.set_dataset(data);
-  std::unique_ptr<TrialSource> search = make_trial_source(spec);
 
   Store store(summary.db_path);
   summary.sweep_id = store.open_sweep(sweep_info(spec, *data, backend.name()), options.fresh);
   SqliteTrialStore trials(store, summary.sweep_id);
+  const int slots = units_at_once(spec, options, backend, nullptr);
+  std::unique_ptr<TrialSource> search = make_trial_source(spec, slots);
   // Asked once before the run, so that the progress display knows the trials a fixed search has.
   trials.add_trials(search->suggest(trials.trials()));
 
   Progress progress = start_progress(spec, options, plan, summary.db_path, choice.reason,
-                                     trials.trials(), trials);
+                                     trials.trials(), trials, search->expected_trials());
   RunnerOptions runner_options;
-  runner_options.concurrency = units_at_once(spec, options, backend, progress);
+  runner_options.concurrency = units_at_once(spec, options, backend, &progress);
   runner_options.stop_after_units = options.stop_after_units;
   Runner runner(spec, plan, backend, trials, *search, progress, runner_options);
   summary.units_trained = runner.run();

@@ -31,6 +31,7 @@ struct RunSummary {
   std::int64_t sweep_id = 0;
   std::string device;
   int trials_total = 0, completed = 0, failed = 0, unfinished = 0;
+  int pruned = 0;  // stopped early by early_terminate (issue 12)
   int units_trained = 0;  // (trial, fold) units trained and stored by this run
   bool interrupted = false;
   std::optional<TrialRecord> best;

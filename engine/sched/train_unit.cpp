@@ -11,7 +11,7 @@
 namespace eegsweep {
 
 UnitResult train_unit(const SweepSpec& spec, const SweepPlan& plan, Backend& backend,
-                      const Unit& unit, TrialSetup setup) {
+                      const Unit& unit, TrialSetup setup, const PruneCheck& prune_check) {
   UnitResult result;
   result.unit = unit;
   try {
@@ -19,8 +19,20 @@ UnitResult train_unit(const SweepSpec& spec, const SweepPlan& plan, Backend& bac
     const FoldData data = fold_data(spec, plan, unit.fold);
     setup.train.seed = fold_seed(setup.train.seed, unit.fold);
     auto trainer = backend.create_trainer(setup.model, setup.train, data);
-    const FitResult fit_result =
-        fit(*trainer, data, setup.train, setup.model.num_classes, [] { return stop_requested(); });
+    std::optional<std::string> prune_reason;
+    StopTrial stop_trial;
+    if (prune_check) {
+      stop_trial = [&](const std::vector<EpochRecord>& history) {
+        prune_reason = prune_check(history);
+        return prune_reason.has_value();
+      };
+    }
+    const FitResult fit_result = fit(*trainer, data, setup.train, setup.model.num_classes,
+                                     [] { return stop_requested(); }, stop_trial);
+    if (fit_result.pruned) {
+      result.outcome = UnitResult::Outcome::pruned;
+      result.error = *prune_reason;
+    }
     FoldRecord& r = result.record;
     r.fold = unit.fold;
     r.train_rows = static_cast<int>(data.train_rows.size());

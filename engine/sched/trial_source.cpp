@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "engine/sched/rounds.h"
 #include "engine/sched/sweep_plan.h"
 
 namespace eegsweep {
@@ -36,8 +37,11 @@ std::vector<TrialRecord> ExpandedSearch::suggest(const std::vector<TrialRecord>&
   return records;
 }
 
-std::unique_ptr<TrialSource> make_trial_source(const SweepSpec& spec) {
-  return std::make_unique<ExpandedSearch>(spec);  // grid and random; the reader rejects others
+std::unique_ptr<TrialSource> make_trial_source(const SweepSpec& spec, int slots) {
+  if (spec.method == "bayes" || spec.method == "tpe") return std::make_unique<TpeSearch>(spec, slots);
+  auto expanded = std::make_unique<ExpandedSearch>(spec);
+  if (!spec.early_terminate.type.empty()) return std::make_unique<RoundedSearch>(std::move(expanded), slots);
+  return expanded;
 }
 
 }  // namespace eegsweep

@@ -17,6 +17,11 @@ class TrialSource {
   // Trials to add to the store (identity: params_hash; a trial already stored is not added
   // again), numbered after the stored ones. Empty: the search has nothing more to offer.
   virtual std::vector<TrialRecord> suggest(const std::vector<TrialRecord>& stored) = 0;
+  // After an empty suggest(): whether the search may have more once an unfinished trial finishes
+  // (an adaptive search waits for the results of its last round).
+  virtual bool may_suggest_later() const { return false; }
+  // How many trials the sweep will have in all, as far as known now (the progress total).
+  virtual int expected_trials() const = 0;
 };
 
 // grid and random: every trial is known before the first one runs (expand_trials), so each
@@ -28,12 +33,14 @@ class ExpandedSearch final : public TrialSource {
  public:
   explicit ExpandedSearch(const SweepSpec& spec);
   std::vector<TrialRecord> suggest(const std::vector<TrialRecord>& stored) override;
+  int expected_trials() const override { return static_cast<int>(expanded_.size()); }
 
  private:
   std::vector<TrialRecord> expanded_;  // in expansion order, numbered from 1
 };
 
-// The search the sweep file's `method` asks for.
-std::unique_ptr<TrialSource> make_trial_source(const SweepSpec& spec);
+// The search the sweep file's `method` asks for. `slots`: the units trained at once; bayes/tpe,
+// and grid/random with early_terminate, hand out trials in rounds of that many (rounds.h).
+std::unique_ptr<TrialSource> make_trial_source(const SweepSpec& spec, int slots = 1);
 
 }  // namespace eegsweep

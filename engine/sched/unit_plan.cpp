@@ -38,7 +38,21 @@ void UnitPlan::add_trial(std::int64_t trial_id, int trial_number, const std::vec
   active_[trial_id] = std::move(trial);
 }
 
-void UnitPlan::no_more_trials() { more_trials_ = false; }
+void UnitPlan::no_more_trials() {
+  more_trials_ = false;
+  more_after_a_finish_ = false;
+}
+
+void UnitPlan::no_trials_until_one_finishes() {
+  more_trials_ = false;
+  more_after_a_finish_ = true;
+}
+
+void UnitPlan::trial_finished() {
+  if (!more_after_a_finish_) return;
+  more_trials_ = true;
+  more_after_a_finish_ = false;
+}
 
 bool UnitPlan::unit_returned(const Unit& unit) {
   if (in_flight_ <= 0) throw std::logic_error("UnitPlan::unit_returned: no unit is in flight");

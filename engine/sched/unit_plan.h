@@ -49,6 +49,10 @@ class UnitPlan {
   void add_trial(std::int64_t trial_id, int trial_number, const std::vector<int>& folds);
   // Neither the store nor the search has another trial for this process.
   void no_more_trials();
+  // The search has none now but may have once a trial finishes (it suggests in rounds): no
+  // trial is asked for until trial_finished().
+  void no_trials_until_one_finishes();
+  void trial_finished();
 
   // A unit taken earlier came back (trained, failed or interrupted). Returns whether its trial is
   // still active, i.e. whether the runner should use the result; false once the trial was
@@ -86,6 +90,7 @@ class UnitPlan {
   long next_sequence_ = 0;
   int in_flight_ = 0;
   bool more_trials_ = true;
+  bool more_after_a_finish_ = false;
 };
 
 }  // namespace eegsweep

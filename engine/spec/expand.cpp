@@ -17,6 +17,7 @@
 #include "engine/spec/parameters.h"
 #include "engine/spec/detail/spec_hash.h"
 #include "engine/spec/sweep_spec.h"
+#include "engine/spec/sampling.h"
 
 namespace eegsweep {
 namespace {
@@ -33,7 +34,9 @@ double tidy(double x) {
   return std::strtod(text, nullptr);
 }
 
-ParamValue sample(const ParameterInfo& info, const ParameterSpace& space, CounterRng& rng) {
+}  // namespace
+
+ParamValue sample_parameter(const ParameterInfo& info, const ParameterSpace& space, CounterRng& rng) {
   switch (space.kind) {
     case Kind::constant:
       return space.values.at(0);
@@ -98,6 +101,8 @@ Trial make_trial(std::map<std::string, ParamValue> values) {
   return trial;
 }
 
+namespace {
+
 // Adds the trial unless an identical one is already listed; false once run_cap is reached.
 bool add_unique(std::vector<Trial>& trials, std::unordered_set<std::string>& seen, Trial trial,
                 int run_cap) {
@@ -107,6 +112,8 @@ bool add_unique(std::vector<Trial>& trials, std::unordered_set<std::string>& see
   }
   return run_cap <= 0 || static_cast<int>(trials.size()) < run_cap;
 }
+
+}  // namespace
 
 // The spec's spaces with every value brought to its parameter's type (a SweepSpec may have been
 // built in code rather than parsed), checked to exist in the table.
@@ -128,6 +135,8 @@ std::map<std::string, ParameterSpace> typed_spaces(const SweepSpec& spec) {
   }
   return spaces;
 }
+
+namespace {
 
 std::vector<Trial> expand_grid(const SweepSpec& spec, const std::map<std::string, ParameterSpace>& spaces) {
   // One axis per table parameter (the table is sorted by name); unswept ones have one value.
@@ -180,7 +189,7 @@ std::vector<Trial> expand_random(const SweepSpec& spec, const std::map<std::stri
       }
       CounterRng rng(derive_seed(spec.seed, streams::random_search, static_cast<std::uint64_t>(draw),
                                  fnv1a(info.name)));
-      values[info.name] = sample(info, it->second, rng);
+      values[info.name] = sample_parameter(info, it->second, rng);
     }
     add_unique(trials, seen, make_trial(std::move(values)), spec.run_cap);
   }
@@ -193,7 +202,14 @@ std::vector<Trial> expand_trials(const SweepSpec& spec) {
   const auto spaces = typed_spaces(spec);
   if (spec.method == "grid") return expand_grid(spec, spaces);
   if (spec.method == "random") return expand_random(spec, spaces);
-  throw SpecError("method '" + spec.method + "' cannot be expanded; allowed: grid, random");
+  if (spec.method == "bayes" || spec.method == "tpe") {
+    // An adaptive search knows its trials only as it runs; its start-up trials are random
+    // search's first draws, so this is what `validate` checks against the data.
+    SweepSpec random = spec;
+    random.method = "random";
+    return expand_random(random, spaces);
+  }
+  throw SpecError("method '" + spec.method + "' cannot be expanded; allowed: grid, random, bayes, tpe");
 }
 
 }  // namespace eegsweep

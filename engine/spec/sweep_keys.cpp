@@ -139,14 +139,6 @@ KeyDecl wandb_ignored(const std::string& path, const std::string& instead) {
   return k;
 }
 
-// A key of W&B sweep files that eegsweep does not offer yet: an error, never silently skipped.
-KeyDecl wandb_not_yet(const std::string& path, const std::string& problem) {
-  KeyDecl k = declare(path, "W&B", "", {}, problem);
-  k.foreign = true;
-  k.read = [path, problem](const SpecNode& node, SweepSpec&) { fail(node.location, path, problem); };
-  return k;
-}
-
 void read_name(const SpecNode& node, SweepSpec& spec) {
   const std::string name = read_string(node, "name");
   const std::string problem = sweep_name_problem(name);
@@ -164,9 +156,7 @@ void read_method(const SpecNode& node, SweepSpec& spec) {
   // Until the method is read, parameters are read by random search's rules, which accept every
   // form: a bad method is one error, not one more for each distribution.
   spec.method = "random";
-  if (node.kind == SpecNode::Kind::scalar && node.text == "bayes")
-    fail(node.location, "method", "bayes is not supported yet", "grid, random");
-  spec.method = read_choice(node, "method", {"grid", "random"});
+  spec.method = read_choice(node, "method", {"grid", "random", "bayes", "tpe"});
 }
 
 // Metric names as W&B sweep files write them (Keras's history keys): taken as ours, and said so.
@@ -267,7 +257,7 @@ void read_parameters(const SpecNode& node, SweepSpec& spec) {
       continue;
     }
     try {
-      spec.parameters[entry.key] = read_parameter_space(entry, *info, spec.method == "random");
+      spec.parameters[entry.key] = read_parameter_space(entry, *info, spec.method != "grid");
     } catch (const SpecError& e) {
       errors.insert(errors.end(), e.messages().begin(), e.messages().end());
     }
@@ -350,8 +340,10 @@ std::vector<KeyDecl> make_table() {
       custom_key("name", "text", "letters, digits, - _ .", "the file's stem",
                  "the sweep's name; its results go to results/<name>.db by default", read_name),
       custom_key("description", "text", "", "", "free text, stored with the sweep", read_description),
-      custom_key("method", "choice", "grid, random", "grid",
-                 "grid: every combination of values; random: run_cap draws", read_method),
+      custom_key("method", "choice", "grid, random, bayes, tpe", "grid",
+                 "grid: every combination of values; random: run_cap draws; bayes (= tpe): a "
+                 "Tree-structured Parzen Estimator, not a Gaussian process, run_cap trials",
+                 read_method),
       mapping("metric", "the score that ranks trials and drives early stopping"),
       required(custom_key("metric.name", "choice", join(metric_names()) + " (also with val_)", "accuracy",
                  "validation metric (without a metric section: accuracy)", read_metric_name)),
@@ -434,8 +426,23 @@ std::vector<KeyDecl> make_table() {
       wandb_ignored("entity", "nothing is uploaded: results stay in the local results database"),
       wandb_ignored("controller", "`sweep run` schedules the trials itself (several processes may share "
                                   "one database)"),
-      wandb_not_yet("early_terminate",
-                    "not supported yet; remove it (each trial still stops early by parameters.patience)"),
+      mapping("early_terminate", "stop hopeless trials early (W&B's hyperband; the fold-aware rule)"),
+      choice_key("early_terminate.type", [](SweepSpec& s) -> std::string& { return s.early_terminate.type; },
+                 {"hyperband", "cv_forgiving"},
+                 "hyperband: W&B's bands on fold 1's learning curves; cv_forgiving: stop a trial "
+                 "whose fold is worse than the best trial's worst fold"),
+      int_key("early_terminate.min_iter", [](SweepSpec& s) -> int& { return s.early_terminate.min_iter; },
+              0, 1000000, "hyperband: the first band, in epochs (bands min_iter·eta^k)"),
+      int_key("early_terminate.max_iter", [](SweepSpec& s) -> int& { return s.early_terminate.max_iter; },
+              0, 1000000, "hyperband: bands max_iter/eta^k for k = 1..s (wins over min_iter)"),
+      int_key("early_terminate.s", [](SweepSpec& s) -> int& { return s.early_terminate.s; }, 0, 100,
+              "hyperband: the number of bands below max_iter"),
+      float_key("early_terminate.eta", [](SweepSpec& s) -> double& { return s.early_terminate.eta; }, 1, 1e6,
+                "hyperband: the cut-off keeps the best 1/eta at each band (must be > 1)"),
+      bool_key("early_terminate.strict", [](SweepSpec& s) -> bool& { return s.early_terminate.strict; },
+               "hyperband: judge the value at the band (true) or the best so far (false)"),
+      bool_key("early_terminate.forgiving", [](SweepSpec& s) -> bool& { return s.early_terminate.forgiving; },
+               "hyperband: also apply the cv_forgiving fold rule"),
   };
 }
 

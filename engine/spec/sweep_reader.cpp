@@ -143,11 +143,40 @@ void name_after_file(const SpecNode& root, SweepSpec& spec, ReadState& state) {
                                        "not given: the sweep is named '" + stem + "' after its file"));
 }
 
+// hyperband needs its bands; eta must be above 1 (W&B's rule).
+void check_early_terminate(const SpecNode& root, SweepSpec& spec, ReadState& state) {
+  const MapEntry* block = find_key(root, "early_terminate");
+  if (block == nullptr) return;
+  const EarlyTerminateSpec& e = spec.early_terminate;
+  const Location where = block->node().location;
+  if (e.type.empty()) {
+    if (!state.failed("early_terminate.type"))
+      spec.messages.push_back(make_message(SpecMessage::Severity::warning, where, "early_terminate.type",
+                                           "not given: no trial is stopped early; allowed: hyperband, cv_forgiving"));
+    return;
+  }
+  if (e.type != "hyperband") return;
+  if (e.max_iter == 0 && e.min_iter == 0 && !state.failed("early_terminate.min_iter") &&
+      !state.failed("early_terminate.max_iter"))
+    state.unread("early_terminate.min_iter",
+                 error_at(where, "early_terminate", "hyperband needs min_iter, or max_iter and s (epochs)"));
+  if (e.max_iter > 0 && e.s == 0 && !state.failed("early_terminate.s"))
+    state.unread("early_terminate.s", error_at(where, "early_terminate.s",
+                                               "max_iter needs s: the number of bands below it"));
+  if (!(e.eta > 1) && !state.failed("early_terminate.eta"))
+    state.unread("early_terminate.eta", error_at(where, "early_terminate.eta", "must be greater than 1"));
+}
+
 // The rules that span several keys, each checked only when the keys it reads were read.
 void check_across_keys(const SpecNode& root, SweepSpec& spec, ReadState& state) {
   if (spec.method == "random" && spec.run_cap == 0 && !state.failed("method") && !state.failed("run_cap"))
     state.unread("run_cap", error_at(find_key(root, "method")->node().location, "method",
                                      "random search needs run_cap: the number of trials to draw"));
+  if ((spec.method == "bayes" || spec.method == "tpe") && spec.run_cap == 0 && !state.failed("method") &&
+      !state.failed("run_cap"))
+    state.unread("run_cap", error_at(find_key(root, "method")->node().location, "method",
+                                     spec.method + " search needs run_cap: the number of trials to try"));
+  check_early_terminate(root, spec, state);
   const SyntheticSpec& s = spec.data.synthetic;
   const bool synthetic_read = !state.failed("data.format") && !state.failed("data.synthetic.rows") &&
                               !state.failed("data.synthetic.classes");

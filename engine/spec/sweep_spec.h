@@ -75,13 +75,23 @@ struct CvSpec {
                          // "recording" or "subject"
 };
 
+// `early_terminate:` (issue 12): W&B's hyperband and the fold-aware "forgiving" rule.
+struct EarlyTerminateSpec {
+  std::string type;  // empty (none) | hyperband | cv_forgiving
+  int min_iter = 0, max_iter = 0, s = 0;
+  double eta = 3;
+  bool strict = true;      // W&B's code default (its docs say false)
+  bool forgiving = false;  // hyperband: also the fold rule (cv_forgiving always applies it)
+};
+
 struct SweepSpec {
   std::string name;  // default: the sweep file's stem
   std::string description;
-  std::string method = "grid";  // grid | random
+  std::string method = "grid";  // grid | random | bayes | tpe (bayes is TPE)
   MetricSpec metric;
   int run_cap = 0;  // 0 = no cap (random search requires one)
   std::map<std::string, ParameterSpace> parameters;
+  EarlyTerminateSpec early_terminate;
 
   DataSpec data;
   double test_split = 0.2;

@@ -89,11 +89,18 @@ TEST(SpecErrors, EmptyValuesList) {
                  "sweep.yaml:5:25: key 'parameters.hidden_size.values': the list is empty");
 }
 
-TEST(SpecErrors, UnsupportedWandbFeatures) {
+TEST(SpecErrors, BayesAndEarlyTerminateNeedTheirSettings) {
   expect_message(spec_error(std::string(minimal_head()) + "method: bayes\n"),
-                 "sweep.yaml:4:9: key 'method': bayes is not supported yet", {"allowed: grid, random"});
+                 "sweep.yaml:4:9: key 'method': bayes search needs run_cap: the number of trials to try");
   expect_message(spec_error(std::string(minimal_head()) + "early_terminate:\n  type: hyperband\n"),
-                 "sweep.yaml:5:3: key 'early_terminate': not supported yet");
+                 "sweep.yaml:5:3: key 'early_terminate': hyperband needs min_iter, or max_iter and s (epochs)");
+  expect_message(spec_error(std::string(minimal_head()) + "early_terminate: {type: hyperband, max_iter: 27}\n"),
+                 "sweep.yaml:4:18: key 'early_terminate.s': max_iter needs s: the number of bands below it");
+  expect_message(spec_error(std::string(minimal_head()) + "early_terminate: {type: hyperband, min_iter: 1, eta: 1}\n"),
+                 "sweep.yaml:4:18: key 'early_terminate.eta': must be greater than 1");
+}
+
+TEST(SpecErrors, UnsupportedWandbFeatures) {
   // program and command are accepted with a warning (tests/spec/wandb_test.cpp).
   expect_message(spec_error(std::string(minimal_head()) + "method: random\nrun_cap: 3\nparameters:\n"
                                                           "  learning_rate:\n"

@@ -260,7 +260,7 @@ TEST(AllProblemsAtOnce, ABadMethodDoesNotMakeEveryDistributionAnError) {
                                          "  dropout: {min: 0.0, max: 0.5}\n"
                                          "  epochs: {value: 0}\n");
   EXPECT_EQ(message,
-            "sweep.yaml:4:9: key 'method': unknown value 'grdi' (did you mean 'grid'?); allowed: grid, random\n"
+            "sweep.yaml:4:9: key 'method': unknown value 'grdi' (did you mean 'grid'?); allowed: grid, random, bayes, tpe\n"
             "sweep.yaml:7:19: key 'parameters.epochs.value': 0 is out of range; allowed: 1 .. 10000\n"
             "2 problems");
 }
