@@ -26,6 +26,11 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 }
 
+# The cluster tests' servers (tests/cluster): a throwaway PostgreSQL 15 and a single-node Slurm,
+# started by ctest fixtures and stopped by their pid files; the tests skip, saying why, where they
+# cannot start.
+install_missing postgresql-15 slurm-wlm munge
+
 case "$mode" in
   release)
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
