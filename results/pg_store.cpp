@@ -113,29 +113,6 @@ void insert_confusion(PgConnection& pg, std::int64_t trial_id, std::optional<int
   pg.exec(sql, params, "insert confusion");
 }
 
-void insert_epochs(PgConnection& pg, std::int64_t trial_id, int fold,
-                   const std::vector<EpochRecord>& epochs) {
-  if (epochs.empty()) return;
-  std::string sql = "INSERT INTO epochs (trial_id, fold, epoch, train_loss, val_loss, "
-                    "val_accuracy, val_precision_macro, val_recall_macro, val_f1_macro, seconds) "
-                    "VALUES ";
-  std::vector<PgParam> params = {integer(trial_id), integer(fold)};
-  for (const EpochRecord& e : epochs) {
-    const std::size_t n = params.size();
-    sql += (n > 2 ? ", (" : "(") + std::string("$1, $2");
-    for (int k = 1; k <= 8; ++k) {
-      sql += std::string(", $") + std::to_string(n + k) + (k == 1 ? "::bigint" : "::float8");
-    }
-    sql += ")";
-    for (auto value : {PgParam(integer(e.epoch)), real(e.train_loss), real(e.val.loss),
-                       real(e.val.accuracy), real(e.val.precision_macro),
-                       real(e.val.recall_macro), real(e.val.f1_macro), real(e.seconds)}) {
-      params.push_back(value);
-    }
-  }
-  pg.exec(sql, params, "insert epochs");
-}
-
 // The claim holds: this owner, this attempt, still running.
 constexpr const char* kClaimHolds =
     "trial_id = $1 AND fold = $2 AND owner = $3 AND attempt = $4 AND status = 'running'";
@@ -267,27 +244,27 @@ int PgStore::generate_trials(std::int64_t sweep_id, int folds, const SuggestTria
 
 std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::string& owner,
                                              const LeasePolicy& policy) {
-  // Units whose lease lapsed once too often fail, and so do their trials (and their other
-  // pending units): a unit that kills its worker every time must not be handed out for ever.
-  pg_->exec(std::string(
-                "WITH gone AS ("
-                "  UPDATE units u SET status = 'failed', owner = NULL, lost_leases = u.lost_leases + 1,"
-                "    error = 'the lease ran out ' || (u.lost_leases + 1) || ' times (last worker ' ||"
-                "            COALESCE(u.owner, '?') || '): the worker was killed or hung'"
-                "  FROM trials t WHERE t.id = u.trial_id AND t.sweep_id = $1 AND u.status = 'running'"
-                "    AND u.lease_until < now() AND u.lost_leases >= $2"
-                "  RETURNING u.trial_id, u.fold, u.error), "
-                "siblings AS ("
-                "  UPDATE units s SET status = 'failed', error = 'fold ' || gone.fold || ' failed'"
-                "  FROM gone WHERE s.trial_id = gone.trial_id AND s.status = 'pending') "
-                "UPDATE trials t SET status = 'failed', owner = NULL, error = 'fold ' || gone.fold || "
-                "': ' || gone.error, finished_at = ") +
-                kNow + " FROM gone WHERE t.id = gone.trial_id",
-            {integer(sweep_id), integer(policy.max_retries)}, "fail exhausted units");
-
+  // One statement (one round trip). First, units whose lease lapsed once too often fail, with
+  // their trials and those trials' pending units: a unit that kills its worker every time must not
+  // be handed out for ever. Then the claim, which skips such trials.
   const PgResult r = pg_->exec(
       std::string(
-          "WITH claimed AS ("
+          "WITH gone AS ("
+          "  UPDATE units u SET status = 'failed', owner = NULL, lost_leases = u.lost_leases + 1,"
+          "    error = 'the lease ran out ' || (u.lost_leases + 1) || ' times (last worker ' ||"
+          "            COALESCE(u.owner, '?') || '): the worker was killed or hung'"
+          "  FROM trials t WHERE t.id = u.trial_id AND t.sweep_id = $1 AND u.status = 'running'"
+          "    AND u.lease_until < now() AND u.lost_leases >= $4"
+          "  RETURNING u.trial_id, u.fold, u.error), "
+          "siblings AS ("
+          "  UPDATE units s SET status = 'failed', error = 'fold ' || gone.fold || ' failed'"
+          "  FROM gone WHERE s.trial_id = gone.trial_id AND s.status = 'pending'), "
+          "failed AS ("
+          "  UPDATE trials t SET status = 'failed', owner = NULL, error = 'fold ' || gone.fold || "
+          "': ' || gone.error, finished_at = ") +
+          kNow +
+          "  FROM gone WHERE t.id = gone.trial_id), "
+          "claimed AS ("
           "  UPDATE units u SET status = 'running', owner = $2, attempt = u.attempt + 1,"
           "    lost_leases = u.lost_leases + CASE WHEN u.status = 'running' THEN 1 ELSE 0 END,"
           "    lease_until = now() + make_interval(secs => $3::float8)"
@@ -295,12 +272,14 @@ std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::s
           "        WHERE t.sweep_id = $1 AND t.status IN ('pending', 'running')"
           "          AND (c.status = 'pending' OR (c.status = 'running' AND c.lease_until < now()"
           "               AND c.lost_leases < $4))"
+          "          AND NOT EXISTS (SELECT 1 FROM units x WHERE x.trial_id = c.trial_id AND"
+          "               x.status = 'running' AND x.lease_until < now() AND x.lost_leases >= $4)"
           "        ORDER BY t.number, c.fold LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
           "  WHERE u.trial_id = next.trial_id AND u.fold = next.fold"
           "  RETURNING u.trial_id, u.fold, u.attempt), "
           "trial AS ("
           "  UPDATE trials t SET status = 'running', owner = $2, started_at = "
-          "COALESCE(t.started_at, ") +
+          "COALESCE(t.started_at, " +
           kNow +
           ")"
           "  FROM claimed WHERE t.id = claimed.trial_id RETURNING t.*) "
@@ -330,30 +309,68 @@ bool PgStore::renew_lease(const UnitClaim& claim, const std::string& owner, doub
 bool PgStore::record_unit(const UnitClaim& claim, const std::string& owner, const FoldRecord& fold,
                           const CvStatistics& cv) {
   const std::int64_t trial_id = claim.trial.id;
-  const bool stored = pg_transaction(*pg_, [&] {
-    // Taking the unit's row first: a worker that took it over waits for this commit, and a
-    // claim that no longer holds writes nothing.
-    const PgResult held = pg_->exec(
-        std::string("UPDATE units SET status = 'done', owner = NULL, lease_until = NULL, error = "
-                    "NULL WHERE ") + kClaimHolds,
-        claim_params(claim, owner), "record_unit");
-    if (held.affected_rows() != 1) return false;
-    pg_->exec("DELETE FROM folds WHERE trial_id = $1 AND fold = $2",
-              {integer(trial_id), integer(fold.fold)}, "record_unit");
-    pg_->exec("INSERT INTO folds (trial_id, fold, train_rows, val_rows, best_epoch, loss, "
-              "accuracy, precision_macro, recall_macro, f1_macro, per_class, seconds, "
-              "backend_detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-              {integer(trial_id), integer(fold.fold), integer(fold.train_rows),
-               integer(fold.val_rows), integer(fold.best_epoch), real(fold.val.loss),
-               real(fold.val.accuracy), real(fold.val.precision_macro),
-               real(fold.val.recall_macro), real(fold.val.f1_macro),
-               text(store_detail::per_class_json(fold.val)), real(fold.seconds),
-               text(fold.backend_detail)},
-              "record_unit");
-    insert_epochs(*pg_, trial_id, fold.fold, fold.epochs);
-    insert_confusion(*pg_, trial_id, fold.fold, std::nullopt, fold.confusion);
-    return true;
-  });
+  if (fold.confusion.classes < 0 ||
+      fold.confusion.counts.size() != static_cast<std::size_t>(fold.confusion.classes) * fold.confusion.classes) {
+    throw StoreError(name() + ": record_unit(trial " + std::to_string(trial_id) + ", fold " +
+                     std::to_string(fold.fold) + "): confusion matrix of " +
+                     std::to_string(fold.confusion.classes) + " classes holds " +
+                     std::to_string(fold.confusion.counts.size()) + " counts instead of classes²");
+  }
+  // One statement, so one round trip and atomic by itself: the unit is marked done only while the
+  // claim holds (a worker that took it over waits for the row lock), and the fold, its epochs and
+  // its confusion cells are inserted only from that row. No fold is ever replaced: a fold exists
+  // exactly when its unit is done, and a done unit is never claimed again. The parents inserted
+  // here satisfy the children's foreign keys, which PostgreSQL checks at the statement's end.
+  std::vector<PgParam> params = claim_params(claim, owner);  // $1 trial, $2 fold, $3 owner, $4 attempt
+  auto next = [&](PgParam value, const char* type) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size()) + "::" + type;
+  };
+  std::string sql =
+      "WITH held AS (UPDATE units SET status = 'done', owner = NULL, lease_until = NULL, error = "
+      "NULL WHERE " + std::string(kClaimHolds) + " RETURNING trial_id), "
+      "f AS (INSERT INTO folds (trial_id, fold, train_rows, val_rows, best_epoch, loss, accuracy, "
+      "precision_macro, recall_macro, f1_macro, per_class, seconds, backend_detail) SELECT $1, $2";
+  for (auto [value, type] : {std::pair{integer(fold.train_rows), "bigint"},
+                             {integer(fold.val_rows), "bigint"}, {integer(fold.best_epoch), "bigint"},
+                             {real(fold.val.loss), "float8"}, {real(fold.val.accuracy), "float8"},
+                             {real(fold.val.precision_macro), "float8"},
+                             {real(fold.val.recall_macro), "float8"}, {real(fold.val.f1_macro), "float8"},
+                             {text(store_detail::per_class_json(fold.val)), "text"},
+                             {real(fold.seconds), "float8"}, {text(fold.backend_detail), "text"}}) {
+    sql += ", " + next(value, type);
+  }
+  sql += " FROM held RETURNING trial_id)";
+  if (!fold.epochs.empty()) {
+    sql += ", e AS (INSERT INTO epochs (trial_id, fold, epoch, train_loss, val_loss, val_accuracy, "
+           "val_precision_macro, val_recall_macro, val_f1_macro, seconds) SELECT $1, $2, v.* FROM "
+           "held, (VALUES ";
+    for (std::size_t i = 0; i < fold.epochs.size(); ++i) {
+      const EpochRecord& e = fold.epochs[i];
+      sql += (i ? ", (" : "(") + next(integer(e.epoch), "bigint");
+      for (const PgParam& value : {real(e.train_loss), real(e.val.loss), real(e.val.accuracy),
+                                   real(e.val.precision_macro), real(e.val.recall_macro),
+                                   real(e.val.f1_macro), real(e.seconds)}) {
+        sql += ", " + next(value, "float8");
+      }
+      sql += ")";
+    }
+    sql += ") AS v)";
+  }
+  if (fold.confusion.classes > 0) {
+    sql += ", c AS (INSERT INTO confusion (trial_id, fold, true_class, predicted_class, count) "
+           "SELECT $1, $2, v.* FROM held, (VALUES ";
+    for (int truth = 0; truth < fold.confusion.classes; ++truth) {
+      for (int predicted = 0; predicted < fold.confusion.classes; ++predicted) {
+        sql += (truth || predicted ? ", (" : "(") + next(integer(truth), "bigint") + ", " +
+               next(integer(predicted), "bigint") + ", " +
+               next(integer(static_cast<std::int64_t>(fold.confusion.at(truth, predicted))), "bigint") + ")";
+      }
+    }
+    sql += ") AS v)";
+  }
+  sql += " SELECT COUNT(*) FROM f";
+  const bool stored = pg_->exec(sql, params, "record_unit").integer(0, 0) == 1;
   if (!stored) return false;
   // Each worker looks after its own commit, so the last of a trial's folds to commit always sees
   // every fold; two that see it at once write the same statistics.
