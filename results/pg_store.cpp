@@ -274,7 +274,7 @@ std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::s
           "               AND c.lost_leases < $4))"
           "          AND NOT EXISTS (SELECT 1 FROM units x WHERE x.trial_id = c.trial_id AND"
           "               x.status = 'running' AND x.lease_until < now() AND x.lost_leases >= $4)"
-          "        ORDER BY t.number, c.fold LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
+          "        ORDER BY c.trial_id, c.fold LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
           "  WHERE u.trial_id = next.trial_id AND u.fold = next.fold"
           "  RETURNING u.trial_id, u.fold, u.attempt), "
           "trial AS ("

@@ -63,7 +63,7 @@ class PgStore {
   std::vector<TrialRecord> trials(std::int64_t sweep_id);
 
   // Fails the units whose lease lapsed more than policy.max_retries times (with their trials),
-  // then claims the first unit, in (trial number, fold) order, that is pending or whose lease
+  // then claims the first unit, in (trial, fold) order, that is pending or whose lease
   // lapsed: one UPDATE … FOR UPDATE SKIP LOCKED LIMIT 1. nullopt when none is claimable now.
   std::optional<UnitClaim> claim_unit(std::int64_t sweep_id, const std::string& owner,
                                       const LeasePolicy& policy);

@@ -94,8 +94,23 @@ PgResult PgConnection::exec(const std::string& sql, const std::vector<PgParam>& 
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  pg_result* raw = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                values.data(), nullptr, nullptr, 0);
+  if (params.empty()) {
+    pg_result* raw = PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+    check(raw, what);
+    return PgResult(raw);
+  }
+  // Each statement with parameters is prepared once per connection: planning the claim cost
+  // more than running it (EXPLAIN ANALYZE: 8 ms of 14).
+  auto prepared = prepared_.find(sql);
+  if (prepared == prepared_.end()) {
+    const std::string name = "s" + std::to_string(prepared_.size());
+    pg_result* raw = PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(values.size()), nullptr);
+    check(raw, what);
+    PQclear(raw);
+    prepared = prepared_.emplace(sql, name).first;
+  }
+  pg_result* raw = PQexecPrepared(conn_, prepared->second.c_str(), static_cast<int>(values.size()),
+                                  values.data(), nullptr, nullptr, 0);
   check(raw, what);
   return PgResult(raw);
 }

@@ -3,6 +3,7 @@
 // includes libpq; callers get text cells and StoreError.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,7 @@ class PgConnection {
 
   std::string name_;
   pg_conn* conn_ = nullptr;
+  std::map<std::string, std::string> prepared_;  // SQL → prepared statement name
 };
 
 // Runs fn() between BEGIN and COMMIT (ROLLBACK when it throws).
