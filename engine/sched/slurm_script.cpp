@@ -35,8 +35,8 @@ std::string slurm_array_script(const SlurmOptions& o) {
   s += "worker=$!\n";
   s += "# Slurm warns the batch shell (B:USR1) before the time limit: the worker hands its units\n"
        "# back, and the task goes back in the queue to pick up where the sweep then is.\n";
-  s += "trap 'kill -USR1 \"$worker\" 2>/dev/null; warned=1' USR1\n";
   s += "warned=0\n";
+  s += "trap 'kill -USR1 \"$worker\" 2>/dev/null; warned=1' USR1\n";
   s += "wait \"$worker\"; status=$?\n";
   s += "while kill -0 \"$worker\" 2>/dev/null; do wait \"$worker\"; status=$?; done\n";
   s += "if [ \"$warned\" = 1 ]; then scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"; fi\n";
