@@ -103,6 +103,10 @@ void copy_sweeps(PgConnection& pg, SQLite::Database& db, const std::vector<std::
             statement.bind(index, static_cast<std::int64_t>(rows.integer(row, column)));
           } else if (rows.column_kind(column) == PgResult::Kind::real) {
             statement.bind(index, rows.real(row, column));
+          } else if (rows.column_kind(column) == PgResult::Kind::bytes) {
+            // A BLOB column of schema.sql is a BYTEA on the server.
+            const std::string blob = rows.bytes(row, column);
+            statement.bind(index, blob.data(), static_cast<int>(blob.size()));
           } else {
             statement.bind(index, rows.text(row, column));
           }

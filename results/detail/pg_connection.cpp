@@ -13,7 +13,7 @@ namespace eegsweep::store_detail {
 namespace {
 
 // Type oids of pg_type (stable across versions): int2, int4, int8, float4, float8, numeric, bool.
-constexpr Oid kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+constexpr Oid kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -49,6 +49,7 @@ PgResult::Kind PgResult::column_kind(int column) const {
   const Oid type = PQftype(result_, column);
   if (type == kInt2 || type == kInt4 || type == kInt8) return Kind::integer;
   if (type == kFloat4 || type == kFloat8 || type == kNumeric) return Kind::real;
+  if (type == kBytea) return Kind::bytes;
   return Kind::text;
 }
 
@@ -68,6 +69,17 @@ std::int64_t PgResult::integer(int row, int column) const {
 // strtod restores the exact value the worker stored.
 double PgResult::real(int row, int column) const {
   return is_null(row, column) ? std::nan("") : std::strtod(PQgetvalue(result_, row, column), nullptr);
+}
+
+std::string PgResult::bytes(int row, int column) const {
+  if (is_null(row, column)) return {};
+  std::size_t length = 0;
+  unsigned char* raw = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row, column)), &length);
+  if (raw == nullptr) throw StoreError("cannot decode a bytea value (out of memory)");
+  std::string out(reinterpret_cast<const char*>(raw), length);
+  PQfreemem(raw);
+  return out;
 }
 
 std::int64_t PgResult::affected_rows() const {

@@ -24,7 +24,7 @@ using PgParam = std::optional<std::string>;
 // SQLite binds integers as integers and reals as reals.
 class PgResult {
  public:
-  enum class Kind { integer, real, text };
+  enum class Kind { integer, real, text, bytes };
   explicit PgResult(pg_result* result);
   ~PgResult();
   PgResult(PgResult&& other) noexcept;
@@ -40,6 +40,7 @@ class PgResult {
   std::string text(int row, int column) const;  // "" for NULL
   std::int64_t integer(int row, int column) const;
   double real(int row, int column) const;        // NaN for NULL
+  std::string bytes(int row, int column) const;  // a bytea's raw bytes (its text form decoded)
   std::int64_t affected_rows() const;            // UPDATE/DELETE/INSERT
 
  private:
