@@ -23,9 +23,10 @@ set(may_include_engine/cli engine/data engine/data/muse engine/model engine/cpu 
     engine/search results cuda engine/sched engine/report engine/cli)
 
 set(third_party_yaml "yaml-cpp/" engine/spec)
-set(third_party_sqlite "SQLiteCpp/;sqlite3.h" results tests/results tests/cli)
+set(third_party_sqlite "SQLiteCpp/;sqlite3.h" results tests/results tests/cli tests/cluster)
 set(third_party_dnnl "oneapi/dnnl;dnnl.h" engine/cpu scripts/bench)
 set(third_party_cuda "cuda_runtime;cudnn;cublas;cuda.h" cuda tests/cuda)
+set(third_party_libpq "libpq-fe.h" results tests/cluster)
 
 # The folder a file belongs to: its directory, a trailing /detail dropped.
 function(folder_of path out)
@@ -65,7 +66,7 @@ foreach(source ${sources})
       endif()
     endif()
     # Third-party headers that belong to one room.
-    foreach(library yaml sqlite dnnl cuda)
+    foreach(library yaml sqlite dnnl cuda libpq)
       list(GET third_party_${library} 0 patterns)
       set(rooms ${third_party_${library}})
       list(REMOVE_AT rooms 0)

@@ -239,3 +239,22 @@ CREATE TABLE baseline_folds (
   seconds         REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (sweep_id, model, fold)
 );
+
+-- issue 14 (cluster): (trial, fold) units of `sweep worker`, claimed under leases. A worker
+-- holds a unit until lease_until and renews it by heartbeat; a unit whose lease ran out is
+-- reclaimed by any worker (lost_leases counts those, up to --max-retries, then the unit and its
+-- trial fail with the reason). A write carries the attempt it was claimed with and is refused
+-- when the unit has been claimed again since. Filled on PostgreSQL (schema_pg.sql); a SQLite
+-- file gets these rows from `sweep pull`.
+CREATE TABLE units (
+  trial_id    INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+  fold        INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending', 'running', 'done', 'failed')),
+  owner       TEXT,     -- the worker holding the lease ("host:pid:start:boot"); NULL unless running
+  attempt     INTEGER NOT NULL DEFAULT 0,  -- claims so far
+  lost_leases INTEGER NOT NULL DEFAULT 0,  -- claims that ended with the lease running out
+  lease_until TEXT,     -- ISO-8601 UTC
+  error       TEXT,
+  PRIMARY KEY (trial_id, fold)
+);

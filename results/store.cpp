@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "results/schema_sql.h"
+#include "results/detail/pg_snapshot.h"
 #include "results/detail/store_impl.h"
 
 namespace eegsweep {
@@ -403,6 +404,15 @@ TrialStatus parse_status(const std::string& name) {
 
 Store::Store(const std::string& path, StoreMode mode) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
+  if (store_detail::is_postgres_url(path)) {
+    // A server store is written only by `sweep worker` (pg_store.h) and read through a snapshot.
+    if (mode != StoreMode::read_only) {
+      throw StoreError(store_detail::redacted_url(path) + ": a PostgreSQL store is written by "
+                       "`sweep worker FILE --db URL`; `sweep pull` copies it into a SQLite file");
+    }
+    store_detail::open_postgres_snapshot(*impl_, path);
+    return;
+  }
   refuse_special_file(path);
   if (mode == StoreMode::read_only) {
     open_read_only(*impl_);

@@ -127,7 +127,9 @@ enum class StoreMode { read_write, read_only };
 class Store {
  public:
   // Opens or creates the database (and its parent directories); read_only opens an existing one
-  // only. Throws StoreError naming the file when it is missing (read_only), not a regular file,
+  // only. A postgresql:// URL (issue 14) opens read-only only: an in-memory SQLite copy of the
+  // server's sweeps (results/detail/pg_snapshot.h), read by exactly this code; workers write the
+  // server through PgStore (pg_store.h). Throws StoreError naming the file when it is missing (read_only), not a regular file,
   // not a database, damaged (PRAGMA quick_check), or written by a newer schema_version.
   explicit Store(const std::string& path, StoreMode mode = StoreMode::read_write);
   ~Store();

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make pkg-config libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev sqlite3
+packages=(cmake g++ make pkg-config libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libpq-dev
           libgtest-dev libdnnl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
           node-d3)  # node-d3: the charts of `sweep report`, inlined at build time
 missing=()

@@ -30,6 +30,11 @@ install_missing() {
 # network) that test says so and skips; everything else still runs.
 install_missing chromium-headless-shell ||
   echo "test: could not install chromium-headless-shell; the report's browser checks will skip"
+# The cluster tests' servers (tests/cluster): a throwaway PostgreSQL 15 and a single-node Slurm,
+# started by ctest fixtures and stopped by their pid files; the tests skip, saying why, where they
+# cannot start.
+install_missing postgresql-15 slurm-wlm munge ||
+  echo "test: could not install postgresql-15, slurm-wlm, munge; the cluster tests will skip"
 
 case "$mode" in
   release)

@@ -116,7 +116,9 @@ OpenedSweep open_sweep_for_reading(const DatabaseChoice& choice, StoreMode mode)
     throw StoreError("no results database: none given (--db or --sweep-file) and no results/*.db "
                      "in " + fs::current_path().string() + " — run a sweep first");
   }
-  if (!fs::exists(path)) throw StoreError(path + ": no such results database");
+  // A postgresql:// URL is a server (issue 14), read through a snapshot.
+  const bool server = path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0;
+  if (!server && !fs::exists(path)) throw StoreError(path + ": no such results database");
   OpenedSweep opened;
   opened.store = std::make_unique<Store>(path, mode);
   auto sweep = opened.store->latest_sweep(name);

@@ -54,6 +54,9 @@ Verb add_export_verb(CLI::App& app);
 Verb add_featurize_verb(CLI::App& app);
 Verb add_report_verb(CLI::App& app);
 Verb add_predict_verb(CLI::App& app);
+Verb add_worker_verb(CLI::App& app);  // issue 14: many machines
+Verb add_pull_verb(CLI::App& app);
+Verb add_slurm_verb(CLI::App& app);
 
 // Where the read-only verbs find their data: --db, else the sweep file's results path, else the
 // newest results/*.db in the working directory.

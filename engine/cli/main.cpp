@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
       cli::add_run_verb(app),       cli::add_validate_verb(app), cli::add_results_verb(app),
       cli::add_show_verb(app),      cli::add_best_verb(app),     cli::add_reproduce_verb(app),
       cli::add_export_verb(app),    cli::add_featurize_verb(app), cli::add_report_verb(app),
-      cli::add_predict_verb(app)};
+      cli::add_predict_verb(app),   cli::add_worker_verb(app),   cli::add_pull_verb(app),
+      cli::add_slurm_verb(app)};
 
   // CLI11 would only say "The following argument was not expected"; name the verb instead.
   if (argc > 1 && argv[1][0] != '-') {

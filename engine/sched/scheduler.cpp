@@ -43,6 +43,8 @@ std::string overrides_json(const SweepSpec& spec) {
   return nlohmann::json(overrides).dump();
 }
 
+}  // namespace
+
 SweepInfo sweep_info(const SweepSpec& spec, const Dataset& data, const std::string& device) {
   SweepInfo info;
   info.name = spec.name;
@@ -64,6 +66,8 @@ SweepInfo sweep_info(const SweepSpec& spec, const Dataset& data, const std::stri
   info.device = device;
   return info;
 }
+
+namespace {
 
 // The progress display, told what earlier runs already finished.
 Progress start_progress(const SweepSpec& spec, const RunOptions& options, const SweepPlan& plan,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/data/dataset.h"
 #include "engine/spec/sweep_spec.h"
 #include "results/store.h"
 
@@ -38,6 +39,9 @@ struct RunSummary {
   std::optional<FinalRunRecord> final_run;
   std::string final_run_error;  // why the final run failed, when it did
 };
+
+// The sweep's row as `run` and `worker` store it (identity, dataset, host, device).
+SweepInfo sweep_info(const SweepSpec& spec, const Dataset& data, const std::string& device);
 
 // The database a sweep writes: spec.results_path, else results/<name>.db in the working directory.
 std::string results_database_path(const SweepSpec& spec);

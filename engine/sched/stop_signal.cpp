@@ -25,6 +25,7 @@ void install_stop_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGUSR1, &action, nullptr);  // Slurm's warning before a time limit or preemption
 }
 
 bool stop_requested() { return g_signal.load() != 0; }
