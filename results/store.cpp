@@ -706,6 +706,7 @@ std::int64_t Store::record_final_run(const FinalRunRecord& run) {
       insert.exec();
       const std::int64_t run_id = db.getLastInsertRowid();
       insert_confusion(db, run.trial_id, std::nullopt, run_id, run.confusion);
+      store_detail::insert_final_run_groups(db, run_id, run.test_groups);
       return run_id;
     });
   });

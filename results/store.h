@@ -23,7 +23,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 struct SweepInfo {
   std::int64_t id = 0;
@@ -67,6 +67,7 @@ struct FoldRecord {
   std::vector<EpochRecord> epochs;
   double seconds = 0;
   std::string backend_detail;  // Trainer::describe()
+  std::string held_out_group;  // leave-one-group-out: the group validated on; else empty
 };
 
 struct FinalRunRecord {
@@ -80,6 +81,22 @@ struct FinalRunRecord {
   std::string device;
   double seconds = 0;
   std::string created_at;
+  // Grouped test sets: each test group's confusion matrix (final_run_groups), for per-group
+  // scores and a bootstrap over whole groups. Written with the run; not read back by final_run().
+  std::vector<std::pair<std::string, ConfusionMatrix>> test_groups;
+};
+
+// How a sweep's rows were split (issue 11): every data row's role, fold and group, and each
+// fold's held-out group, so that any other tool can recompute on exactly the same rows.
+struct SplitRow {
+  std::int64_t row = 0;  // index into the sweep's dataset (file order)
+  int fold = -1;         // the fold that validates on it; -1 for a test row
+  std::string group;     // its group value; empty when the data has none
+  std::string label;     // its class name
+};
+struct SweepSplits {
+  std::vector<std::string> held_out_groups;  // per fold; empty strings unless leave-one-group-out
+  std::vector<SplitRow> rows;
 };
 
 // Decides whether the process that claimed a running trial is still alive (owner strings are the
@@ -144,6 +161,11 @@ class Store {
   void release_trial(std::int64_t trial_id);
   // A "final" run of a trial that already has one is not stored again: returns the existing id.
   std::int64_t record_final_run(const FinalRunRecord& run);
+
+  // Stores the sweep's splits once (split_folds, split_rows); a sweep that has them keeps them.
+  void record_splits(std::int64_t sweep_id, const SweepSplits& splits);
+  // Each fold's held-out group (leave-one-group-out), by fold; empty when not recorded.
+  std::vector<std::string> held_out_groups(std::int64_t sweep_id);
 
   std::vector<TrialRecord> trials(std::int64_t sweep_id);
   std::optional<TrialRecord> trial(std::int64_t sweep_id, int number);

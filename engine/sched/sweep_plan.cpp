@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/data/csv_reader.h"
+#include "engine/data/group_splits.h"
 #include "engine/data/muse/muse.h"
 #include "engine/data/hash.h"
 #include "engine/data/random.h"
@@ -65,16 +66,33 @@ SweepPlan plan_sweep(const SweepSpec& spec, std::shared_ptr<const Dataset> data)
                     "' but the data has no group column");
   }
   const std::uint64_t split_seed = derive_seed(spec.seed, streams::split);
-  // Grouped CV also holds out whole groups: a recording split between test and training rows
-  // would leak through its overlapping windows.
-  plan.holdout = holdout_split(*data, spec.test_split, split_seed, plan.grouped);
-  check_folds_after_holdout(spec, *data, plan.holdout);
-  KFoldOptions options;
-  options.folds = spec.cv.folds;
-  options.stratified = spec.cv.stratified;
-  options.grouped = plan.grouped;
-  options.seed = derive_seed(split_seed, streams::fold);
-  plan.folds = kfold(*data, plan.holdout.train, options);
+  if (!spec.test.groups.empty()) {
+    try {
+      plan.holdout = holdout_groups(*data, spec.test.groups);
+    } catch (const DataError& e) {
+      throw DataError(spec.test.groups_origin + ": " + e.what());
+    }
+  } else {
+    // Grouped CV also holds out whole groups: a recording split between test and training rows
+    // would leak through its overlapping windows.
+    plan.holdout = holdout_split(*data, spec.test_split, split_seed, plan.grouped);
+  }
+  if (spec.cv.method == "leave_one_group_out") {
+    try {
+      plan.folds = leave_one_group_out(*data, plan.holdout.train);
+    } catch (const DataError& e) {
+      throw DataError(spec.source_path + ": cv.method: " + e.what());
+    }
+  } else {
+    check_folds_after_holdout(spec, *data, plan.holdout);
+    KFoldOptions options;
+    options.folds = spec.cv.folds;
+    options.stratified = spec.cv.stratified;
+    options.grouped = plan.grouped;
+    options.seed = derive_seed(split_seed, streams::fold);
+    plan.folds = kfold(*data, plan.holdout.train, options);
+  }
+  plan.inner_seed = derive_seed(split_seed, streams::inner);
   plan.data = std::move(data);
   return plan;
 }
@@ -91,6 +109,19 @@ static FoldData make_fold_data(const SweepSpec& spec, const Dataset& data, RowLi
 FoldData fold_data(const SweepSpec& spec, const SweepPlan& plan, int fold) {
   const Fold& f = plan.folds.at(static_cast<std::size_t>(fold));
   return make_fold_data(spec, *plan.data, f.train, f.val);
+}
+
+FoldData inner_fold_data(const SweepSpec& spec, const SweepPlan& plan, int fold) {
+  const Fold& f = plan.folds.at(static_cast<std::size_t>(fold));
+  HoldoutSplit inner;
+  try {
+    inner = holdout_split(*plan.data, f.train, kInnerValidationFraction,
+                          derive_seed(plan.inner_seed, static_cast<std::uint64_t>(fold)), plan.grouped);
+  } catch (const DataError& e) {
+    throw DataError(std::string("cv.epoch_selection: inner: ") + e.what() +
+                    " in the fold's training rows; use cv.epoch_selection: fold, or more groups");
+  }
+  return make_fold_data(spec, *plan.data, std::move(inner.train), std::move(inner.test));
 }
 
 FoldData final_data(const SweepSpec& spec, const SweepPlan& plan) {

@@ -103,6 +103,10 @@ std::string column_text(const SQLite::Column& column);  // "" for NULL
 std::string per_class_json(const Metrics& metrics);
 void read_per_class(const std::string& json, Metrics& metrics);
 
+// Issue 11: a final run's per-test-group confusion matrices (splits_store.cpp).
+void insert_final_run_groups(SQLite::Database& db, std::int64_t final_run_id,
+                             const std::vector<std::pair<std::string, ConfusionMatrix>>& groups);
+
 }  // namespace store_detail
 
 struct Store::Impl : store_detail::Connection {};
