@@ -36,10 +36,10 @@ Verb add_validate_verb(CLI::App& app) {
                 static_cast<int>(plan.folds.size()), spec.metric.name.c_str(),
                 spec.metric.maximize ? "maximize" : "minimize");
     std::printf("data: %s %s — %zu rows × %zu features, %zu classes, %zu test rows held out; "
-                "results: %s\n\n",
+                "results: %s\n",
                 spec.data.format.c_str(), data->source.c_str(), data->rows, data->features,
                 data->num_classes(), plan.holdout.test.size(), results_database_path(spec).c_str());
-    std::fputs(evaluation_summary(spec, plan).c_str(), stdout);
+    std::printf("%s\n", evaluation_summary(spec, plan).c_str());
     // Show the parameters that vary, as the leaderboard will.
     std::vector<TrialRecord> records;
     for (const auto& t : trials) {
