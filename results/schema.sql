@@ -222,7 +222,7 @@ CREATE TABLE split_rows (
 );
 
 -- A final run's score on each group of a grouped test set (subjects, recordings): rows, accuracy,
--- balanced accuracy (macro recall, as in folds: a class the group lacks counts 0) and the confusion matrix as
+-- balanced accuracy (mean recall over the classes the group has) and the confusion matrix as
 -- JSON rows (true class) of predicted-class counts, in the sweep's class order.
 CREATE TABLE final_run_groups (
   final_run_id INTEGER NOT NULL REFERENCES final_runs (id) ON DELETE CASCADE,

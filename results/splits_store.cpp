@@ -15,17 +15,30 @@ void insert_final_run_groups(SQLite::Database& db, std::int64_t final_run_id,
                            "INSERT INTO final_run_groups (final_run_id, group_name, rows, accuracy, "
                            "recall_macro, confusion) VALUES (?, ?, ?, ?, ?, ?)");
   for (const auto& [name, confusion] : groups) {
-    const Metrics m = compute_metrics(confusion, 0.0);
+    // A group (a recording) often holds one class only: its balanced accuracy is the mean recall
+    // over the classes it has, not a mean in which every absent class counts 0.
     nlohmann::json cells = nlohmann::json::array();
-    std::int64_t rows = 0;
+    std::int64_t rows = 0, correct = 0;
+    double recall_sum = 0;
+    int present = 0;
     for (int t = 0; t < confusion.classes; ++t) {
       nlohmann::json row = nlohmann::json::array();
+      std::int64_t class_rows = 0;
       for (int p = 0; p < confusion.classes; ++p) {
         row.push_back(confusion.at(t, p));
-        rows += confusion.at(t, p);
+        class_rows += confusion.at(t, p);
+      }
+      rows += class_rows;
+      correct += confusion.at(t, t);
+      if (class_rows > 0) {
+        recall_sum += static_cast<double>(confusion.at(t, t)) / static_cast<double>(class_rows);
+        ++present;
       }
       cells.push_back(row);
     }
+    Metrics m;
+    m.accuracy = rows == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(rows);
+    m.recall_macro = present == 0 ? 0.0 : recall_sum / present;
     insert.bind(1, final_run_id);
     insert.bind(2, name);
     insert.bind(3, rows);
