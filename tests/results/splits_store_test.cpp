@@ -40,8 +40,9 @@ TEST_F(SplitsStore, SplitsAreWrittenOnceAndReadBack) {
 
 TEST_F(SplitsStore, FoldsCarryTheirHeldOutGroup) {
   const std::int64_t sweep = store_.open_sweep(make_sweep_info("grid"), false);
-  store_.add_trials(sweep, make_trials(1));
+  store_.add_trials(sweep, make_trials(2));
   const auto trial = store_.trial(sweep, 1);
+  ASSERT_TRUE(trial.has_value());
   store_.record_splits(sweep, three_rows("ann"));
   store_.record_fold(trial->id, test::make_fold(0, 0.5));
   store_.record_fold(trial->id, test::make_fold(1, 0.6));
@@ -53,8 +54,9 @@ TEST_F(SplitsStore, FoldsCarryTheirHeldOutGroup) {
 
 TEST_F(SplitsStore, FinalRunGroupsScoreTheClassesEachGroupHas) {
   const std::int64_t sweep = store_.open_sweep(make_sweep_info("grid"), false);
-  store_.add_trials(sweep, make_trials(1));
+  store_.add_trials(sweep, make_trials(2));
   const auto trial = store_.trial(sweep, 1);
+  ASSERT_TRUE(trial.has_value());
   FinalRunRecord run;
   run.trial_id = trial->id;
   run.kind = "final";
