@@ -26,8 +26,9 @@ std::string evaluation_summary(const SweepSpec& spec, const SweepPlan& plan) {
     out += "test: none (no held-out rows; the folds are the evaluation)\n";
   } else {
     out += fmt::format("test: {} rows{}", plan.holdout.test.size(),
-                       spec.test.groups.empty() ? fmt::format(" (test_split {})", spec.test_split)
-                                                : std::string(" (test.groups)"));
+                       !spec.test.path.empty()     ? " (test.path: " + spec.test.path + ")"
+                       : !spec.test.groups.empty() ? std::string(" (test.groups)")
+                                                   : fmt::format(" (test_split {})", spec.test_split));
     if (test_grouped) out += fmt::format(" — {} of '{}'", group_names(data, plan.holdout.test), data.group_column);
     out += "\n";
   }

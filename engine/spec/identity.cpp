@@ -66,6 +66,7 @@ std::string SweepSpec::identity_hash() const {
   // Issue 11's keys enter the hash only where they differ from what sweeps did before them, so
   // that older sweeps keep their identity (and their behaviour is the `fold` / k-fold one).
   if (!test.groups.empty()) id["test"] = {{"groups", test.groups}};
+  if (!test.path.empty()) id["test"]["path"] = test.path;
   if (cv.method != "kfold") id["cv"]["method"] = cv.method;
   if (cv.epoch_selection != "fold") id["cv"]["epoch_selection"] = cv.epoch_selection;
   id["standardize"] = standardize;

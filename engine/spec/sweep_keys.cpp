@@ -359,6 +359,17 @@ void read_test_groups(const SpecNode& node, SweepSpec& spec) {
   spec.test.groups_origin = node.location.str();
 }
 
+void read_test_path(const SpecNode& node, SweepSpec& spec) {
+  if (spec.data.format == "synthetic")
+    fail(node.location, "test.path", "synthetic data has no file to hold out; use test_split or test.groups");
+  if (!spec.test.groups.empty())
+    fail(node.location, "test.path", "give test.groups or test.path, not both");
+  SweepSpec resolved;
+  resolved.source_path = spec.source_path;
+  read_data_path(node, resolved);
+  spec.test.path = resolved.data.path;
+}
+
 std::vector<KeyDecl> make_table() {
   const Strings csv_muse = {"csv", "muse"}, csv = {"csv"}, muse = {"muse"}, synthetic = {"synthetic"};
   const Strings formats = {"csv", "synthetic", "muse"};
@@ -453,6 +464,11 @@ std::vector<KeyDecl> make_table() {
                        "these groups (e.g. subjects) are the test set; every other row is for CV",
                        read_test_groups),
             {"data.format", "data.group", "data.synthetic.groups", "cv.group_by"}),
+      after(custom_key("test.path", "path", "", "",
+                       "separate data (a csv file or a folder of recordings, relative to the sweep file), "
+                       "read and featurized as data.path, is the test set; every row of data.path is for CV",
+                       read_test_path, {"csv", "muse"}),
+            {"data.format", "test.groups"}),
       mapping("preprocess", "preprocessing"),
       bool_key("preprocess.standardize", [](SweepSpec& s) -> bool& { return s.standardize; },
                "z-score each feature with statistics of each fold's training rows only"),

@@ -84,6 +84,8 @@ struct CvSpec {
 struct TestSpec {
   std::vector<std::string> groups;
   std::string groups_origin;  // "FILE:LINE:COL" of test.groups, for errors found in the data
+  // test: {path: ...}: separate data (same format and featurization as data.path) is the test set.
+  std::string path;
 };
 
 struct SweepSpec {
@@ -96,7 +98,7 @@ struct SweepSpec {
 
   DataSpec data;
   double test_split = 0.2;
-  TestSpec test;  // when it names groups, test_split is not used
+  TestSpec test;  // when it names groups or a path, test_split is not used
   CvSpec cv;
   bool standardize = true;  // preprocess.standardize
   std::uint64_t seed = 0;

@@ -2,6 +2,8 @@
 // inner validation splits that never touch the fold's validation rows, and the stored splits.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "engine/sched/split_record.h"
@@ -123,6 +125,78 @@ TEST(HonestEvaluation, StoredSplitsListEveryRowOnce) {
       const RowList& val = plan.folds[static_cast<std::size_t>(row.fold)].val;
       EXPECT_TRUE(std::binary_search(val.begin(), val.end(), static_cast<RowIndex>(r))) << r;
     }
+  }
+}
+
+}  // namespace
+}  // namespace eegsweep
+
+namespace eegsweep {
+namespace {
+
+// test: {path}: a separate csv, read like data.path, is the test set.
+class TestPath : public ::testing::Test {
+ protected:
+  std::string dir_ = ::testing::TempDir() + "eegsweep_test_path_" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  void SetUp() override { std::filesystem::create_directories(dir_); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ + "/" + name) << text; }
+  SweepSpec spec() const {
+    return parse_sweep("data: {format: csv, path: train.csv, group: subject}\n"
+                       "cv: {folds: 3, group_by: subject}\n"
+                       "test: {path: test.csv}\n",
+                       dir_ + "/s.yaml");
+  }
+  static std::string train_csv() {
+    std::string text = "f1,f2,label,subject\n";
+    for (int i = 0; i < 12; ++i) {
+      text += std::to_string(i) + "," + std::to_string(i * 2) + "," + (i % 2 ? "up" : "down") + "," +
+              std::string(1, static_cast<char>('a' + i / 4)) + "\n";
+    }
+    return text;
+  }
+};
+
+TEST_F(TestPath, TheSeparateTableIsTheTestSet) {
+  write("train.csv", train_csv());
+  write("test.csv", "f1,f2,label,subject\n100,1,up,d\n101,2,down,d\n102,3,up,e\n");
+  const SweepSpec s = spec();
+  EXPECT_EQ(s.test.path, (std::filesystem::path(dir_) / "test.csv").lexically_normal().string());
+  const auto data = load_dataset(s);
+  const SweepPlan plan = plan_sweep(s, data);
+  ASSERT_EQ(data->rows, 15u);
+  EXPECT_EQ(plan.holdout.test, (RowList{12, 13, 14}));
+  EXPECT_EQ(plan.holdout.train.size(), 12u);
+  // Classes keep the training table's order (down, up); groups d and e are new.
+  EXPECT_EQ(data->class_names, (std::vector<std::string>{"down", "up"}));
+  EXPECT_EQ(data->y[12], 1);
+  EXPECT_EQ(data->y[13], 0);
+  EXPECT_EQ(data->x[12 * 2], 100.0f);
+  EXPECT_EQ(data->group_names[static_cast<std::size_t>(data->group[12])], "d");
+  EXPECT_EQ(data->group_names[static_cast<std::size_t>(data->group[14])], "e");
+  EXPECT_EQ(plan.folds.size(), 3u);
+  for (const Fold& f : plan.folds) {
+    for (RowIndex r : f.val) EXPECT_LT(r, 12u);
+    for (RowIndex r : f.train) EXPECT_LT(r, 12u);
+  }
+}
+
+TEST_F(TestPath, MismatchedColumnsOrSharedGroupsAreErrors) {
+  write("train.csv", train_csv());
+  write("test.csv", "f1,f3,label,subject\n1,1,up,d\n2,2,down,d\n");
+  try {
+    load_dataset(spec());
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.path"), std::string::npos) << e.what();
+  }
+  write("test.csv", "f1,f2,label,subject\n1,1,up,a\n2,2,down,d\n");
+  try {
+    load_dataset(spec());
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("group 'a' is in both"), std::string::npos) << e.what();
   }
 }
 
