@@ -258,7 +258,10 @@ std::vector<FoldRecord> Store::folds(std::int64_t trial_id) {
         SQLite::Statement select(db,
                                  "SELECT fold, train_rows, val_rows, best_epoch, loss, accuracy, "
                                  "precision_macro, recall_macro, f1_macro, per_class, seconds, "
-                                 "backend_detail FROM folds WHERE trial_id = ? ORDER BY fold");
+                                 "backend_detail, (SELECT sf.held_out_group FROM split_folds sf "
+                                 "JOIN trials t ON t.sweep_id = sf.sweep_id WHERE t.id = "
+                                 "folds.trial_id AND sf.fold = folds.fold) "
+                                 "FROM folds WHERE trial_id = ? ORDER BY fold");
         select.bind(1, trial_id);
         while (select.executeStep()) {
           FoldRecord fold;
@@ -269,6 +272,7 @@ std::vector<FoldRecord> Store::folds(std::int64_t trial_id) {
           read_metrics(select, 4, fold.val);
           fold.seconds = select.getColumn(10).getDouble();
           fold.backend_detail = column_text(select.getColumn(11));
+          fold.held_out_group = column_text(select.getColumn(12));
           folds.push_back(std::move(fold));
         }
       }

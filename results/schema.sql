@@ -200,6 +200,11 @@ LEFT JOIN fold_means m ON m.trial_id = t.id
 WHERE t.status = 'completed'
 ORDER BY s.id DESC, rank, t.number;
 
+-- ---- schema version 2 ----
+-- Everything below this line was added in version 2, and only as new tables: a version-1 store
+-- opened for writing is upgraded by running the text from this line on (results/store.cpp).
+-- A later version adds its own section below the last one.
+
 -- issue 11 (a model you can apply): the trained model of a final run, so that `sweep predict`
 -- can apply it to new data. layout_json: the network's shape (input_size, timesteps,
 -- hidden_size, num_layers, head, num_classes, batch_size, parameters) and the feature and class
@@ -257,4 +262,38 @@ CREATE TABLE units (
   lease_until TEXT,     -- ISO-8601 UTC
   error       TEXT,
   PRIMARY KEY (trial_id, fold)
+);
+
+-- issue 11 (evaluation): how the sweep's rows were split. One row per data row: its role
+-- ('cv' or 'test'), the fold that validates on it (NULL for test rows), its group and class, so
+-- any tool can recompute on exactly the same rows; and each fold's held-out group (NULL unless
+-- cv.method is leave_one_group_out).
+CREATE TABLE split_folds (
+  sweep_id       INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  fold           INTEGER NOT NULL,
+  held_out_group TEXT,
+  PRIMARY KEY (sweep_id, fold)
+);
+
+CREATE TABLE split_rows (
+  sweep_id   INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  row        INTEGER NOT NULL,
+  role       TEXT NOT NULL CHECK (role IN ('cv', 'test')),
+  fold       INTEGER,
+  group_name TEXT,
+  label      TEXT NOT NULL,
+  PRIMARY KEY (sweep_id, row)
+);
+
+-- A final run's score on each group of a grouped test set (subjects, recordings): rows, accuracy,
+-- balanced accuracy (mean recall over the classes the group has) and the confusion matrix as
+-- JSON rows (true class) of predicted-class counts, in the sweep's class order.
+CREATE TABLE final_run_groups (
+  final_run_id INTEGER NOT NULL REFERENCES final_runs (id) ON DELETE CASCADE,
+  group_name   TEXT NOT NULL,
+  rows         INTEGER NOT NULL,
+  accuracy     REAL,
+  recall_macro REAL,
+  confusion    TEXT NOT NULL CHECK (json_valid(confusion)),
+  PRIMARY KEY (final_run_id, group_name)
 );

@@ -229,3 +229,31 @@ CREATE TABLE baseline_folds (
   seconds         DOUBLE PRECISION NOT NULL DEFAULT 0,
   PRIMARY KEY (sweep_id, model, fold)
 );
+
+-- issue 11 (evaluation: stored splits, per-group test scores): see schema.sql.
+CREATE TABLE split_folds (
+  sweep_id       BIGINT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  fold           BIGINT NOT NULL,
+  held_out_group TEXT,
+  PRIMARY KEY (sweep_id, fold)
+);
+
+CREATE TABLE split_rows (
+  sweep_id   BIGINT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  row        BIGINT NOT NULL,
+  role       TEXT NOT NULL CHECK (role IN ('cv', 'test')),
+  fold       BIGINT,
+  group_name TEXT,
+  label      TEXT NOT NULL,
+  PRIMARY KEY (sweep_id, row)
+);
+
+CREATE TABLE final_run_groups (
+  final_run_id BIGINT NOT NULL REFERENCES final_runs (id) ON DELETE CASCADE,
+  group_name   TEXT NOT NULL,
+  rows         BIGINT NOT NULL,
+  accuracy     DOUBLE PRECISION,
+  recall_macro DOUBLE PRECISION,
+  confusion    TEXT NOT NULL CHECK (confusion::jsonb IS NOT NULL),
+  PRIMARY KEY (final_run_id, group_name)
+);

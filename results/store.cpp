@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -154,6 +155,15 @@ void require_trial(store_detail::Connection& impl, std::int64_t trial_id) {
   }
 }
 
+// Version 2 only added tables, all after a marker line of schema.sql; running that part upgrades a
+// version-1 store in place (inside the caller's write transaction, so two openers cannot both).
+void upgrade_from_version_1(SQLite::Database& db) {
+  const char* version_2 = std::strstr(kSchemaSql, "-- ---- schema version 2 ----");
+  if (version_2 == nullptr) throw std::logic_error("schema.sql lost its version 2 marker");
+  db.exec(version_2);
+  db.exec("INSERT INTO schema_version (version) VALUES (2)");
+}
+
 void create_or_check_schema(store_detail::Connection& impl) {
   SQLite::Database& db = *impl.db;
   if (!db.tableExists("schema_version")) {
@@ -183,6 +193,7 @@ void create_or_check_schema(store_detail::Connection& impl) {
                      std::to_string(version) + "; this build reads up to " +
                      std::to_string(kSchemaVersion) + " — upgrade eegsweep");
   }
+  if (version == 1) upgrade_from_version_1(db);
 }
 
 // The first statement is where SQLite notices a file that is not a database.
@@ -717,6 +728,7 @@ std::int64_t Store::record_final_run(const FinalRunRecord& run) {
       const std::int64_t run_id = db.getLastInsertRowid();
       insert_confusion(db, run.trial_id, std::nullopt, run_id, run.confusion);
       if (run.model) store_detail::insert_final_model(db, run_id, *run.model, run.weights_hash);
+      store_detail::insert_final_run_groups(db, run_id, run.test_groups);
       return run_id;
     });
   });

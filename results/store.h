@@ -68,6 +68,7 @@ struct FoldRecord {
   std::vector<EpochRecord> epochs;
   double seconds = 0;
   std::string backend_detail;  // Trainer::describe()
+  std::string held_out_group;  // leave-one-group-out: the group validated on; else empty
 };
 
 struct FinalRunRecord {
@@ -84,6 +85,22 @@ struct FinalRunRecord {
   // The trained model itself (issue 11): when set, record_final_run stores it in
   // final_run_models with the run. Not read back by final_runs(); see Store::final_model.
   std::shared_ptr<const TrainedModel> model;
+  // Grouped test sets: each test group's confusion matrix (final_run_groups), for per-group
+  // scores and a bootstrap over whole groups. Written with the run; not read back by final_run().
+  std::vector<std::pair<std::string, ConfusionMatrix>> test_groups;
+};
+
+// How a sweep's rows were split (issue 11): every data row's role, fold and group, and each
+// fold's held-out group, so that any other tool can recompute on exactly the same rows.
+struct SplitRow {
+  std::int64_t row = 0;  // index into the sweep's dataset (file order)
+  int fold = -1;         // the fold that validates on it; -1 for a test row
+  std::string group;     // its group value; empty when the data has none
+  std::string label;     // its class name
+};
+struct SweepSplits {
+  std::vector<std::string> held_out_groups;  // per fold; empty strings unless leave-one-group-out
+  std::vector<SplitRow> rows;
 };
 
 // One fold of the sweep's linear baseline (issue 11; table baseline_folds, baselines.cpp).
@@ -163,6 +180,11 @@ class Store {
   void release_trial(std::int64_t trial_id);
   // A "final" run of a trial that already has one is not stored again: returns the existing id.
   std::int64_t record_final_run(const FinalRunRecord& run);
+
+  // Stores the sweep's splits once (split_folds, split_rows); a sweep that has them keeps them.
+  void record_splits(std::int64_t sweep_id, const SweepSplits& splits);
+  // Each fold's held-out group (leave-one-group-out), by fold; empty when not recorded.
+  std::vector<std::string> held_out_groups(std::int64_t sweep_id);
 
   std::vector<TrialRecord> trials(std::int64_t sweep_id);
   std::optional<TrialRecord> trial(std::int64_t sweep_id, int number);

@@ -8,6 +8,40 @@
 
 namespace eegsweep::cli {
 
+namespace {
+
+// A sweep without test rows: its folds are what can be reproduced.
+int reproduce_folds_verb(Store& store, const SweepInfo& sweep, const TrialRecord& trial,
+                         const std::string& device) {
+  const FoldsReproduction r = reproduce_folds(store, sweep, trial, device);
+  std::fprintf(stderr, "%s\n", r.backend_reason.c_str());
+  std::vector<std::vector<std::string>> rows;
+  for (const FoldReproduction& f : r.folds) {
+    rows.push_back({std::to_string(f.recorded.fold + 1), f.recorded.held_out_group,
+                    std::to_string(f.recorded.best_epoch + 1), std::to_string(f.reproduced.best_epoch + 1),
+                    format_metric(f.recorded.val.accuracy), format_metric(f.reproduced.val.accuracy),
+                    f.identical ? "identical" : "differs"});
+  }
+  std::printf("trial %d of sweep '%s': the sweep has no held-out test rows, so its %zu folds are "
+              "retrained and compared\n%s",
+              trial.number, sweep.name.c_str(), r.folds.size(),
+              render_table({"fold", "held out", "best epoch", "reproduced", "accuracy", "reproduced", ""},
+                           rows).c_str());
+  if (r.matches && !r.cross_device) {
+    std::printf("\nidentical: every fold's best epoch, validation loss and confusion matrix\n");
+  } else if (r.matches) {
+    std::printf("\nclose: across devices, fold accuracy differs by at most %.4f (tolerance %.2f)\n",
+                r.largest_difference, kCrossDeviceTolerance);
+  } else {
+    std::printf("\nDIFFERENT: %s\n", r.cross_device ? "a fold's accuracy differs by more than the "
+                                                        "tolerance across devices"
+                                                      : "the CPU backend must reproduce its own folds exactly");
+  }
+  return static_cast<int>(r.matches ? exit_ok : exit_mismatch);
+}
+
+}  // namespace
+
 Verb add_reproduce_verb(CLI::App& app) {
   struct Arguments {
     DatabaseChoice db;
@@ -39,6 +73,7 @@ Verb add_reproduce_verb(CLI::App& app) {
     }
     std::fprintf(stderr, "reproducing trial %d of sweep '%s'…\n", trial->number, sweep.name.c_str());
     install_stop_handlers();
+    if (!sweep_has_test_rows(sweep)) return reproduce_folds_verb(store, sweep, *trial, args->device);
     const Reproduction r = reproduce_trial(store, sweep, *trial, args->device);
     std::fprintf(stderr, "%s\n", r.backend_reason.c_str());
 

@@ -4,9 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <algorithm>
 #include <map>
 
 #include "engine/cli/cli_common.h"
+#include "engine/cli/compare_trials.h"
+#include "engine/model/fold_statistics.h"
 #include "engine/model/metrics.h"
 
 namespace eegsweep::cli {
@@ -69,6 +72,7 @@ Verb add_results_verb(CLI::App& app) {
     std::string format = "table";
     double timeout_seconds = 5;
     bool all = false;
+    std::vector<int> compare;  // two trial numbers: a paired t-test over their folds
   };
   auto args = std::make_shared<Arguments>();
   Verb verb;
@@ -87,10 +91,14 @@ Verb add_results_verb(CLI::App& app) {
                          "also list each pruned trial (stopped by early_terminate) with what stopped it");
   verb.command->add_option("--format", args->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
+  verb.command->add_option("--compare", args->compare,
+                           "two trial numbers: their folds side by side and a paired t-test")
+      ->expected(2);
   verb.run = [args] {
     OpenedSweep opened = open_sweep_for_reading(args->db);
     Store& store = *opened.store;
     const SweepInfo& sweep = opened.sweep;
+    if (!args->compare.empty()) return compare_trials(store, sweep, args->compare.at(0), args->compare.at(1));
     LeaderboardQuery query;
     query.top = args->top;
     query.where = args->where;
@@ -139,7 +147,12 @@ Verb add_results_verb(CLI::App& app) {
       headers.insert(headers.end(), {metric + "_mean", metric + "_std"});
     } else {
       headers.push_back(metric + " (mean ± std)");
+      headers.push_back("95 % interval");
     }
+    // Leave-one-group-out: each held-out group's score side by side.
+    const std::vector<std::string> held_out = store.held_out_groups(sweep.id);
+    const bool per_group = std::any_of(held_out.begin(), held_out.end(), [](const std::string& g) { return !g.empty(); });
+    if (per_group) headers.insert(headers.end(), held_out.begin(), held_out.end());
     headers.insert(headers.end(), others.begin(), others.end());
     headers.insert(headers.end(), {"folds", "seconds"});
 
@@ -153,6 +166,22 @@ Verb add_results_verb(CLI::App& app) {
         line.push_back(number_text(cell("cv_std")));
       } else {
         line.push_back(number_text(cell("cv_mean")) + " ± " + number_text(cell("cv_std")));
+      }
+      if (!csv || per_group) {
+        const SqlValue id = cell("trial_id");
+        const std::vector<FoldRecord> folds =
+            std::holds_alternative<std::int64_t>(id) ? store.folds(std::get<std::int64_t>(id)) : std::vector<FoldRecord>{};
+        std::vector<double> values;
+        for (const auto& f : folds) values.push_back(metric_value(f.val, metric));
+        const MeanInterval m = mean_interval(values);
+        if (!csv) line.push_back(m.n >= 2 ? fmt::format("[{:.4f}, {:.4f}]", m.low, m.high) : "");
+        if (per_group) {
+          std::vector<std::string> by_fold(held_out.size());
+          for (const auto& f : folds) {
+            if (static_cast<std::size_t>(f.fold) < by_fold.size()) by_fold[static_cast<std::size_t>(f.fold)] = format_metric(metric_value(f.val, metric));
+          }
+          line.insert(line.end(), by_fold.begin(), by_fold.end());
+        }
       }
       for (const auto& o : others) line.push_back(number_text(cell(o)));
       line.push_back(sql_value_text(cell("folds")));

@@ -36,9 +36,9 @@ void print_summary(const RunSummary& s, const SweepSpec& spec) {
                 *s.best->cv_mean, s.best->cv_std.value_or(0.0), s.best->params_json.c_str());
   }
   if (s.final_run) {
-    std::printf("held-out test (trial %d retrained %d epochs): accuracy %.4f, f1_macro %.4f, "
-                "weights %s\n", s.best->number, s.final_run->epochs, s.final_run->test.accuracy,
-                s.final_run->test.f1_macro, s.final_run->weights_hash.c_str());
+    std::printf("held-out test (trial %d retrained %d epochs): accuracy %.4f, balanced accuracy %.4f, "
+                "f1_macro %.4f, weights %s\n", s.best->number, s.final_run->epochs, s.final_run->test.accuracy,
+                s.final_run->test.recall_macro, s.final_run->test.f1_macro, s.final_run->weights_hash.c_str());
   }
   std::printf("compare runs: sweep results --db %s\n", s.db_path.c_str());
 }

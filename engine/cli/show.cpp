@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "engine/cli/cli_common.h"
+#include "engine/cli/cv_interval.h"
 
 namespace eegsweep::cli {
 
@@ -36,16 +37,17 @@ Verb add_show_verb(CLI::App& app) {
     for (const auto& [name, value] : trial->params) std::printf("  %-14s %s\n", name.c_str(), value.c_str());
 
     const auto folds = store.folds(trial->id);
+    if (folds.size() >= 2) std::printf("cv %s\n", cv_interval_text(folds, sweep.metric_name).c_str());
     std::vector<std::vector<std::string>> fold_rows;
     for (const auto& f : folds) {
-      fold_rows.push_back({std::to_string(f.fold + 1), std::to_string(f.train_rows),
+      fold_rows.push_back({std::to_string(f.fold + 1), f.held_out_group, std::to_string(f.train_rows),
                            std::to_string(f.val_rows), std::to_string(f.best_epoch + 1),
                            format_metric(f.val.accuracy), format_metric(f.val.f1_macro),
                            format_metric(f.val.precision_macro), format_metric(f.val.recall_macro),
                            format_metric(f.val.loss), fmt::format("{:.1f}", f.seconds)});
     }
     std::printf("\nfolds (validation metrics at the best epoch):\n%s",
-                render_table({"fold", "train", "val", "best epoch", "accuracy", "f1_macro",
+                render_table({"fold", "held out", "train", "val", "best epoch", "accuracy", "f1_macro",
                               "precision", "recall", "loss", "seconds"},
                              fold_rows).c_str());
     for (const auto& f : folds) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "engine/cli/cli_common.h"
+#include "engine/cli/evaluation_summary.h"
 #include "engine/sched/scheduler.h"
 #include "engine/sched/sweep_checks.h"
 #include "engine/sched/sweep_plan.h"
@@ -32,11 +33,13 @@ Verb add_validate_verb(CLI::App& app) {
     check_timesteps_fit(spec, trials, *data);
     std::printf("%s: valid — sweep '%s', method %s, %zu trials × %d folds, metric %s (%s)\n",
                 args->file.c_str(), spec.name.c_str(), spec.method.c_str(), trials.size(),
-                spec.cv.folds, spec.metric.name.c_str(), spec.metric.maximize ? "maximize" : "minimize");
+                static_cast<int>(plan.folds.size()), spec.metric.name.c_str(),
+                spec.metric.maximize ? "maximize" : "minimize");
     std::printf("data: %s %s — %zu rows × %zu features, %zu classes, %zu test rows held out; "
-                "results: %s\n\n",
+                "results: %s\n",
                 spec.data.format.c_str(), data->source.c_str(), data->rows, data->features,
                 data->num_classes(), plan.holdout.test.size(), results_database_path(spec).c_str());
+    std::printf("%s\n", evaluation_summary(spec, plan).c_str());
     if (spec.method == "bayes" || spec.method == "tpe") {
       // TPE chooses the rest as the sweep runs; its start-up trials are random search's draws.
       if (trials.size() > 10) trials.resize(10);

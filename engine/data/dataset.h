@@ -28,6 +28,8 @@ struct Dataset {
   std::string group_column;                // empty when there are no groups
   std::vector<int> group;                  // group index per row (empty when no groups)
   std::vector<std::string> group_names;    // group index → its original value
+  // The last this many rows came from separate test data (test: {path}): they are the test set.
+  std::size_t separate_test_rows = 0;
 
   std::size_t num_classes() const { return class_names.size(); }
   bool has_groups() const { return !group.empty(); }

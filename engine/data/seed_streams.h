@@ -11,6 +11,8 @@ namespace eegsweep::streams {
 constexpr std::uint64_t split = 0x5B117;
 constexpr std::uint64_t fold = 0xF01D;
 constexpr std::uint64_t final_run = 0xF17A1;
+constexpr std::uint64_t inner = 0x1AAE2;
+constexpr std::uint64_t bootstrap = 0xB0075;  // test-score intervals (shown by `best`)  // inner validation splits (cv.epoch_selection: inner)
 // Search (engine/spec): random-search draws.
 constexpr std::uint64_t random_search = 0x5EA4C4;
 // Search (engine/search): TPE candidates, and redraws of a suggestion that repeated a trial.

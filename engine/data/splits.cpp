@@ -63,19 +63,30 @@ std::vector<std::size_t> group_order(const std::vector<std::size_t>& sizes, std:
 
 HoldoutSplit holdout_split(const Dataset& data, double test_fraction, std::uint64_t seed,
                            bool by_group) {
+  RowList all(data.rows);
+  std::iota(all.begin(), all.end(), RowIndex{0});
+  return holdout_split(data, all, test_fraction, seed, by_group);
+}
+
+HoldoutSplit holdout_split(const Dataset& data, const RowList& rows, double test_fraction,
+                           std::uint64_t seed, bool by_group) {
   if (!(test_fraction >= 0.0 && test_fraction < 1.0)) {
     throw DataError("holdout split: test fraction must be in [0, 1), got " +
                     std::to_string(test_fraction));
   }
   check_labels(data, "holdout split");
+  for (RowIndex r : rows) {
+    if (r >= data.rows) {
+      throw DataError("holdout split: row index " + std::to_string(r) + " is outside the dataset (" +
+                      std::to_string(data.rows) + " rows)");
+    }
+  }
   const std::size_t classes = class_count(data);
   std::vector<char> is_test(data.rows, 0);
 
   if (test_fraction > 0.0 && !by_group) {
     std::vector<RowList> by_class(classes);
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      by_class[static_cast<std::size_t>(data.y[r])].push_back(static_cast<RowIndex>(r));
-    }
+    for (RowIndex r : rows) by_class[static_cast<std::size_t>(data.y[r])].push_back(r);
     for (std::size_t c = 0; c < classes; ++c) {
       CounterRng(derive_seed(seed, streams::holdout, c)).shuffle(by_class[c]);
       const std::size_t quota = test_quota(test_fraction, by_class[c].size());
@@ -89,7 +100,7 @@ HoldoutSplit holdout_split(const Dataset& data, double test_fraction, std::uint6
     std::vector<std::size_t> sizes(groups, 0);
     std::vector<std::vector<std::size_t>> mix(groups, std::vector<std::size_t>(classes, 0));
     std::vector<std::size_t> class_rows(classes, 0);
-    for (std::size_t r = 0; r < data.rows; ++r) {
+    for (RowIndex r : rows) {
       const auto g = static_cast<std::size_t>(data.group[r]);
       const auto c = static_cast<std::size_t>(data.y[r]);
       ++sizes[g];
@@ -131,15 +142,13 @@ HoldoutSplit holdout_split(const Dataset& data, double test_fraction, std::uint6
       }
       test_group[best] = 1;
     }
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      is_test[r] = test_group[static_cast<std::size_t>(data.group[r])];
-    }
+    for (RowIndex r : rows) is_test[r] = test_group[static_cast<std::size_t>(data.group[r])];
   }
 
   HoldoutSplit split;
-  for (std::size_t r = 0; r < data.rows; ++r) {
-    (is_test[r] ? split.test : split.train).push_back(static_cast<RowIndex>(r));
-  }
+  for (RowIndex r : rows) (is_test[r] ? split.test : split.train).push_back(r);
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.test.begin(), split.test.end());
   return split;
 }
 

@@ -2,6 +2,7 @@
 // Leak-free splits: a held-out test split, then k folds over the remaining rows.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/data/dataset.h"
@@ -18,10 +19,15 @@ struct HoldoutSplit {
 // allow), so no group straddles train and test.
 HoldoutSplit holdout_split(const Dataset& data, double test_fraction, std::uint64_t seed,
                            bool by_group = false);
+// The same over a subset of the rows (e.g. a fold's training rows, for an inner validation
+// split); with every row, identical to the above.
+HoldoutSplit holdout_split(const Dataset& data, const RowList& rows, double test_fraction,
+                           std::uint64_t seed, bool by_group = false);
 
 struct Fold {
   RowList train;  // sorted ascending
   RowList val;    // sorted ascending
+  std::string held_out_group;  // leave-one-group-out: the group `val` holds; else empty
 };
 
 struct KFoldOptions {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "engine/model/fit.h"
@@ -46,6 +47,17 @@ FinalRunRecord run_final(const SweepSpec& spec, const SweepPlan& plan, Backend& 
   model->class_names = plan.data->class_names;
   run.weights_hash = weights_hash(model->weights);
   run.model = std::move(model);
+  run.weights_hash = weights_hash(trainer->weights());
+  // A test set of whole groups (grouped CV, or test.groups): each group's score, side by side, and
+  // what the bootstrap resamples. A test set of single rows is resampled by row instead.
+  if (plan.data->has_groups() && (plan.grouped || !spec.test.groups.empty())) {
+    std::map<int, RowList> by_group;
+    for (RowIndex r : data.val_rows) by_group[plan.data->group[r]].push_back(r);
+    for (const auto& [g, rows] : by_group) {
+      run.test_groups.emplace_back(plan.data->group_names.at(static_cast<std::size_t>(g)),
+                                   trainer->evaluate(rows).confusion);
+    }
+  }
   run.device = backend.name();
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,6 +11,7 @@
 #include "engine/sched/final_run.h"
 #include "engine/sched/stop_signal.h"
 #include "engine/sched/sweep_plan.h"
+#include "engine/sched/train_unit.h"
 
 namespace eegsweep {
 
@@ -30,23 +32,83 @@ Reproduction::Verdict compare(const FinalRunRecord& recorded, const FinalRunReco
   return difference <= kCrossDeviceTolerance ? Verdict::close : Verdict::different;
 }
 
-}  // namespace
+struct StoredSweep {
+  SweepSpec spec;
+  std::shared_ptr<const Dataset> data;
+  SweepPlan plan;
+};
 
-Reproduction reproduce_trial(Store& store, const SweepInfo& sweep, const TrialRecord& trial,
-                             const std::string& device) {
-  if (trial.status != TrialStatus::completed) {
-    throw std::invalid_argument(fmt::format("{}: trial {} is {}, not completed", store.path(),
-                                            trial.number, status_name(trial.status)));
-  }
+StoredSweep stored_sweep(const SweepInfo& sweep, const std::string& device) {
   const auto overrides = nlohmann::json::parse(sweep.overrides_json).get<std::vector<std::string>>();
-  SweepSpec spec = parse_sweep(sweep.spec_text, sweep.spec_path, overrides);
-  if (!device.empty()) spec.device = device;
-  auto data = load_dataset(spec);
+  StoredSweep stored;
+  stored.spec = parse_sweep(sweep.spec_text, sweep.spec_path, overrides);
+  if (!device.empty()) stored.spec.device = device;
+  auto data = load_dataset(stored.spec);
   if (dataset_hash(*data) != sweep.dataset_hash) {
     throw DataError(fmt::format("{}: the data changed since the sweep ran (hash {} then, {} now)",
                                 data->source, sweep.dataset_hash, dataset_hash(*data)));
   }
-  const SweepPlan plan = plan_sweep(spec, data);
+  stored.data = data;
+  stored.plan = plan_sweep(stored.spec, data);
+  return stored;
+}
+
+void require_completed(Store& store, const TrialRecord& trial) {
+  if (trial.status != TrialStatus::completed) {
+    throw std::invalid_argument(fmt::format("{}: trial {} is {}, not completed", store.path(),
+                                            trial.number, status_name(trial.status)));
+  }
+}
+
+}  // namespace
+
+bool sweep_has_test_rows(const SweepInfo& sweep) {
+  return !stored_sweep(sweep, "cpu").plan.holdout.test.empty();
+}
+
+FoldsReproduction reproduce_folds(Store& store, const SweepInfo& sweep, const TrialRecord& trial,
+                                  const std::string& device) {
+  require_completed(store, trial);
+  const StoredSweep stored = stored_sweep(sweep, device);
+  BackendChoice choice = choose_backend(stored.spec.device);
+  choice.backend->set_dataset(stored.data);
+  FoldsReproduction result;
+  result.backend_reason = choice.reason;
+  result.cross_device = !on_cpu(sweep.device) || !on_cpu(choice.backend->name());
+  result.matches = true;
+  for (const FoldRecord& recorded : store.folds(trial.id)) {
+    const TrialSetup setup = trial_setup(stored.spec, trial_params_from_json(trial.params_json),
+                                         *stored.data, trial.seed);
+    Unit unit;
+    unit.trial_id = trial.id;
+    unit.trial_number = trial.number;
+    unit.fold = recorded.fold;
+    const UnitResult unit_result = train_unit(stored.spec, stored.plan, *choice.backend, unit, setup);
+    if (unit_result.outcome == UnitResult::Outcome::interrupted) throw Interrupted();
+    if (unit_result.outcome == UnitResult::Outcome::failed) throw TrainingError(unit_result.error);
+    FoldReproduction fold;
+    fold.recorded = recorded;
+    fold.reproduced = unit_result.record;
+    fold.identical = recorded.best_epoch == fold.reproduced.best_epoch &&
+                     recorded.val.loss == fold.reproduced.val.loss &&
+                     recorded.confusion.counts == fold.reproduced.confusion.counts;
+    const double difference = std::abs(recorded.val.accuracy - fold.reproduced.val.accuracy);
+    result.largest_difference = std::max(result.largest_difference, difference);
+    if (!fold.identical && (!result.cross_device || difference > kCrossDeviceTolerance)) {
+      result.matches = false;
+    }
+    result.folds.push_back(std::move(fold));
+  }
+  return result;
+}
+
+Reproduction reproduce_trial(Store& store, const SweepInfo& sweep, const TrialRecord& trial,
+                             const std::string& device) {
+  require_completed(store, trial);
+  const StoredSweep stored = stored_sweep(sweep, device);
+  const SweepSpec& spec = stored.spec;
+  const SweepPlan& plan = stored.plan;
+  const auto& data = stored.data;
   BackendChoice choice = choose_backend(spec.device);
   choice.backend->set_dataset(data);
 

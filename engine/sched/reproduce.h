@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "results/store.h"
 
@@ -27,6 +28,24 @@ struct Reproduction {
   double accuracy_difference = 0;  // |reproduced − recorded| test accuracy
   std::string backend_reason;      // which device was chosen, and why
 };
+
+// A sweep without test rows (test_split: 0, leave-one-group-out over every group): its folds
+// retrained from the stored seed and compared with their record, fold by fold.
+struct FoldReproduction {
+  FoldRecord recorded, reproduced;
+  bool identical = false;  // same best epoch, validation loss, confusion matrix
+};
+struct FoldsReproduction {
+  std::vector<FoldReproduction> folds;
+  bool cross_device = false;      // recorded or reproduced off the CPU: within the tolerance
+  double largest_difference = 0;  // |reproduced − recorded| accuracy, over the folds
+  bool matches = false;           // identical on the CPU; within kCrossDeviceTolerance across devices
+  std::string backend_reason;
+};
+FoldsReproduction reproduce_folds(Store& store, const SweepInfo& sweep, const TrialRecord& trial,
+                                  const std::string& device);
+// Whether the stored sweep holds test rows (else `reproduce` checks its folds).
+bool sweep_has_test_rows(const SweepInfo& sweep);
 
 // `device` empty = the sweep's own. Throws DataError when the data changed since the sweep ran,
 // SpecError when the stored spec no longer parses, std::invalid_argument when the trial is not

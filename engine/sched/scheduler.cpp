@@ -10,6 +10,7 @@
 #include "engine/sched/backend_choice.h"
 #include "engine/sched/final_run.h"
 #include "engine/sched/linear_baseline.h"
+#include "engine/sched/split_record.h"
 #include "engine/sched/process_owner.h"
 #include "engine/sched/progress.h"
 #include "engine/sched/runner.h"
@@ -139,6 +140,11 @@ void final_run(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, S
                                    "final", [] { return stop_requested(); });
     run.id = store.record_final_run(run);
     summary.final_run = run;
+    if (!run.test_groups.empty() && run.test_groups.size() < 10) {
+      progress.log(fmt::format("warning: the test set holds {} groups (fewer than 10): its score depends "
+                               "mostly on which groups were drawn; `sweep best` shows its bootstrap interval",
+                               run.test_groups.size()));
+    }
   } catch (const Interrupted&) {
     summary.interrupted = true;
   } catch (const std::exception& e) {
@@ -185,6 +191,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
 
   Store store(summary.db_path);
   summary.sweep_id = store.open_sweep(sweep_info(spec, *data, backend.name()), options.fresh);
+  store.record_splits(summary.sweep_id, sweep_splits(plan));
   SqliteTrialStore trials(store, summary.sweep_id);
   const int slots = units_at_once(spec, options, backend, nullptr);
   std::unique_ptr<TrialSource> search = make_trial_source(spec, slots);

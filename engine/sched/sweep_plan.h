@@ -21,13 +21,22 @@ struct SweepPlan {
   HoldoutSplit holdout;     // train = every non-test row
   std::vector<Fold> folds;  // over holdout.train
   bool grouped = false;
+  std::uint64_t inner_seed = 0;  // the inner validation splits (cv.epoch_selection: inner)
 };
+
+// The share of a fold's training rows (whole groups when CV is grouped) that choose its epoch
+// under cv.epoch_selection: inner.
+constexpr double kInnerValidationFraction = 0.2;
 
 // Seeded from the sweep seed only, so every trial (and every rerun) sees the same splits.
 SweepPlan plan_sweep(const SweepSpec& spec, std::shared_ptr<const Dataset> data);
 
 // The fold's rows with standardization fitted on its training rows only.
 FoldData fold_data(const SweepSpec& spec, const SweepPlan& plan, int fold);
+// cv.epoch_selection: inner: the fold's training rows split again (stratified, seeded; whole
+// groups when CV is grouped): train_rows to train on, val_rows to choose the epoch on, and the
+// standardization fitted on train_rows only. The fold's own validation rows are not in it.
+FoldData inner_fold_data(const SweepSpec& spec, const SweepPlan& plan, int fold);
 // All non-test rows for training, the test rows for scoring (the final run).
 FoldData final_data(const SweepSpec& spec, const SweepPlan& plan);
 

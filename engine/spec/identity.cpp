@@ -63,6 +63,12 @@ std::string SweepSpec::identity_hash() const {
   }
   id["test_split"] = test_split;
   id["cv"] = {{"folds", cv.folds}, {"stratified", cv.stratified}, {"group_by", cv.group_by}};
+  // Issue 11's keys enter the hash only where they differ from what sweeps did before them, so
+  // that older sweeps keep their identity (and their behaviour is the `fold` / k-fold one).
+  if (!test.groups.empty()) id["test"] = {{"groups", test.groups}};
+  if (!test.path.empty()) id["test"]["path"] = test.path;
+  if (cv.method != "kfold") id["cv"]["method"] = cv.method;
+  if (cv.epoch_selection != "fold") id["cv"]["epoch_selection"] = cv.epoch_selection;
   id["standardize"] = standardize;
   id["seed"] = seed;
   // "val_accuracy" and "accuracy" name the same score.

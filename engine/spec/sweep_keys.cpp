@@ -327,6 +327,39 @@ void read_group_by(const SpecNode& group, SweepSpec& spec) {
   }
 }
 
+void read_cv_method(const SpecNode& node, SweepSpec& spec) {
+  spec.cv.method = read_choice(node, "cv.method", {"kfold", "leave_one_group_out"});
+  if (spec.cv.method == "leave_one_group_out" && spec.cv.group_by.empty())
+    fail(node.location, "cv.method",
+         "leave_one_group_out needs cv.group_by: the groups to leave out one at a time "
+         "(e.g. group_by: subject)");
+}
+
+// The test groups are values of the data's group column; whether each exists is checked when the
+// data is loaded (sweep_plan), with this key's position in the message.
+void read_test_groups(const SpecNode& node, SweepSpec& spec) {
+  const DataSpec& d = spec.data;
+  if (d.format == "csv" && d.group_column.empty())
+    fail(node.location, "test.groups",
+         "names values of the group column, but the data has none: set data.group (or cv.group_by)");
+  if (d.format == "synthetic" && d.synthetic.groups <= 0)
+    fail(node.location, "test.groups",
+         "synthetic data has no groups: set data.synthetic.groups to the number of groups");
+  spec.test.groups = read_string_list(node, "test.groups");
+  spec.test.groups_origin = node.location.str();
+}
+
+void read_test_path(const SpecNode& node, SweepSpec& spec) {
+  if (spec.data.format == "synthetic")
+    fail(node.location, "test.path", "synthetic data has no file to hold out; use test_split or test.groups");
+  if (!spec.test.groups.empty())
+    fail(node.location, "test.path", "give test.groups or test.path, not both");
+  SweepSpec resolved;
+  resolved.source_path = spec.source_path;
+  read_data_path(node, resolved);
+  spec.test.path = resolved.data.path;
+}
+
 std::vector<KeyDecl> make_table() {
   const Strings csv_muse = {"csv", "muse"}, csv = {"csv"}, muse = {"muse"}, synthetic = {"synthetic"};
   const Strings formats = {"csv", "synthetic", "muse"};
@@ -408,6 +441,26 @@ std::vector<KeyDecl> make_table() {
       after(custom_key("cv.group_by", "text", "csv: a column; muse: recording, subject", "",
                        "no group in two folds (empty = random folds)", read_group_by),
             {"data.format", "data.group", "data.synthetic.groups"}),
+      after(custom_key("cv.method", "choice", "kfold, leave_one_group_out", CvSpec{}.method,
+                       "kfold: cv.folds folds; leave_one_group_out: one fold per group of cv.group_by "
+                       "(cv.folds is not used)",
+                       read_cv_method),
+            {"cv.group_by"}),
+      choice_key("cv.epoch_selection", [](SweepSpec& s) -> std::string& { return s.cv.epoch_selection; },
+                 {"inner", "fold"},
+                 "inner: each fold's early stopping and best epoch are decided on an inner split of its "
+                 "training rows (grouped when CV is grouped), and its validation rows score that epoch "
+                 "once; fold: decided on the fold's own validation rows (optimistic)"),
+      mapping("test", "a chosen held-out test set, in place of test_split"),
+      after(custom_key("test.groups", "names", "values of the group column", "",
+                       "these groups (e.g. subjects) are the test set; every other row is for CV",
+                       read_test_groups),
+            {"data.format", "data.group", "data.synthetic.groups", "cv.group_by"}),
+      after(custom_key("test.path", "path", "", "",
+                       "separate data (a csv file or a folder of recordings, relative to the sweep file), "
+                       "read and featurized as data.path, is the test set; every row of data.path is for CV",
+                       read_test_path, {"csv", "muse"}),
+            {"data.format", "test.groups"}),
       mapping("preprocess", "preprocessing"),
       bool_key("preprocess.standardize", [](SweepSpec& s) -> bool& { return s.standardize; },
                "z-score each feature with statistics of each fold's training rows only"),

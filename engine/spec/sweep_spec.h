@@ -73,6 +73,19 @@ struct CvSpec {
   bool stratified = true;
   std::string group_by;  // empty = random (stratified) folds; csv: the group column; muse:
                          // "recording" or "subject"
+  std::string method = "kfold";  // kfold | leave_one_group_out (one fold per group of group_by)
+  // inner: each fold's epoch is chosen on an inner split of its training rows, and the fold's
+  // validation rows score that epoch once; fold: on the fold's own validation rows (optimistic).
+  std::string epoch_selection = "inner";
+};
+
+// test: {groups: [...]}: the held-out test set is these values of the group column (in place of
+// test_split's seeded draw).
+struct TestSpec {
+  std::vector<std::string> groups;
+  std::string groups_origin;  // "FILE:LINE:COL" of test.groups, for errors found in the data
+  // test: {path: ...}: separate data (same format and featurization as data.path) is the test set.
+  std::string path;
 };
 
 // `early_terminate:` (issue 12): W&B's hyperband and the fold-aware "forgiving" rule.
@@ -95,6 +108,7 @@ struct SweepSpec {
 
   DataSpec data;
   double test_split = 0.2;
+  TestSpec test;  // when it names groups or a path, test_split is not used
   CvSpec cv;
   bool standardize = true;  // preprocess.standardize
   std::uint64_t seed = 0;

@@ -107,6 +107,9 @@ void read_per_class(const std::string& json, Metrics& metrics);
 // hash of model.weights.
 void insert_final_model(SQLite::Database& db, std::int64_t final_run_id, const TrainedModel& model,
                         const std::string& weights_hash);
+// Issue 11: a final run's per-test-group confusion matrices (splits_store.cpp).
+void insert_final_run_groups(SQLite::Database& db, std::int64_t final_run_id,
+                             const std::vector<std::pair<std::string, ConfusionMatrix>>& groups);
 
 }  // namespace store_detail
 

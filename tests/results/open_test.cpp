@@ -68,6 +68,41 @@ TEST(StoreOpen, ReopenKeepsDataAndDoesNotDuplicateVersion) {
   EXPECT_EQ(sql_rows(path, "SELECT count(*) FROM schema_version")[0][0], "1");
 }
 
+// tests/results/data/schema_v1.sql is the schema as version 1 shipped it (git show
+// fa62646:results/schema.sql): a store written then must open for writing, gain every table a new
+// store has, keep its rows, and take the new tables' writes.
+TEST(StoreOpen, AVersion1StoreIsUpgradedInPlace) {
+  TempDir dir;
+  const std::string old_path = dir.file("v1.db");
+  std::ofstream(old_path).close();  // an empty file is an empty SQLite database
+  sql_rows(old_path, read_file(EEGSWEEP_SOURCE_DIR "/tests/results/data/schema_v1.sql"));
+  sql_rows(old_path, "INSERT INTO schema_version (version) VALUES (1)");
+  std::int64_t id = 0;
+  {
+    Store v1(old_path);  // opening for writing upgrades (version 1 had no sweeps yet: add one)
+    id = v1.open_sweep(test::make_sweep_info("grid"), false);
+  }
+  const std::string new_path = dir.file("new.db");
+  { Store fresh(new_path); }
+  const std::string schema_query =
+      "SELECT m.name, p.name, p.type, p.pk FROM sqlite_master m, pragma_table_info(m.name) p "
+      "WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid";
+  EXPECT_EQ(sql_rows(old_path, schema_query), sql_rows(new_path, schema_query));
+  EXPECT_EQ(sql_rows(old_path, "SELECT version FROM schema_version ORDER BY version"),
+            (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
+  {
+    Store again(old_path);  // a second open does not upgrade twice
+    ASSERT_TRUE(again.sweep(id).has_value());
+    SweepSplits splits;
+    splits.held_out_groups = {"s1"};
+    splits.rows = {SplitRow{0, 0, "s1", "a"}};
+    again.record_splits(id, splits);
+  }
+  EXPECT_EQ(sql_rows(old_path, "SELECT count(*) FROM schema_version")[0][0], "2");
+  EXPECT_EQ(sql_rows(old_path, "SELECT row, role, fold, group_name FROM split_rows"),
+            (std::vector<std::vector<std::string>>{{"0", "cv", "0", "s1"}}));
+}
+
 TEST(StoreOpen, NewerSchemaVersionIsRefusedWithUpgradeHint) {
   TempDir dir;
   const std::string path = dir.file("results.db");

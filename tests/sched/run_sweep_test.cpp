@@ -4,6 +4,8 @@
 // the leaderboard's first trial.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -151,8 +153,11 @@ TEST_F(RunSweep, ResumeKeepsAPreStoredFold) {
 
 // Each stored fold is what training that trial on that split gives, recomputed here outside the
 // scheduler: a fold stored under another number, or trained with another fold's seed, differs.
+// cv.epoch_selection: fold — the epoch is chosen on the fold's validation rows, whose score at that
+// epoch is stored.
 TEST_F(RunSweep, EveryStoredFoldMatchesItsSplit) {
-  const SweepSpec s = spec();
+  SweepSpec s = spec();
+  s.cv.epoch_selection = "fold";
   const RunSummary summary = run_sweep(s, RunOptions{});
   ASSERT_EQ(summary.completed, 4);
   const auto data = load_dataset(s);
@@ -176,6 +181,44 @@ TEST_F(RunSweep, EveryStoredFoldMatchesItsSplit) {
       EXPECT_EQ(stored[f].best_epoch, expected.best_epoch);
       EXPECT_EQ(stored[f].confusion.counts, expected.best_confusion.counts);
       EXPECT_DOUBLE_EQ(stored[f].val.loss, expected.best.loss);
+    }
+  }
+}
+
+// cv.epoch_selection: inner (the default): the model trains on the inner split of the fold's
+// training rows, its epoch is chosen on the inner validation rows, and only then is the fold's
+// validation set scored — once. Recomputed here from the inner split, fit() and evaluate().
+TEST_F(RunSweep, InnerEpochSelectionScoresTheFoldOnceAtTheInnerBestEpoch) {
+  const SweepSpec s = spec();
+  ASSERT_EQ(s.cv.epoch_selection, "inner");
+  const RunSummary summary = run_sweep(s, RunOptions{});
+  ASSERT_EQ(summary.completed, 4);
+  const auto data = load_dataset(s);
+  const SweepPlan plan = plan_sweep(s, data);
+  auto backend = make_cpu_backend(1);
+  backend->set_dataset(data);
+  Store store(s.results_path);
+  for (const TrialRecord& trial : store.trials(summary.sweep_id)) {
+    const std::vector<FoldRecord> stored = store.folds(trial.id);
+    ASSERT_EQ(stored.size(), 3u);
+    for (int f = 0; f < 3; ++f) {
+      SCOPED_TRACE("trial " + std::to_string(trial.number) + " fold " + std::to_string(f));
+      const FoldData inner = inner_fold_data(s, plan, f);
+      const RowList& val = plan.folds[static_cast<std::size_t>(f)].val;
+      for (RowIndex r : inner.val_rows) EXPECT_FALSE(std::binary_search(val.begin(), val.end(), r));
+      TrialSetup setup = trial_setup(s, trial_params_from_json(trial.params_json), *data,
+                                     fold_seed(trial_seed(s, trial.params_hash), f));
+      auto trainer = backend->create_trainer(setup.model, setup.train, inner);
+      const FitResult chosen = fit(*trainer, inner, setup.train, setup.model.num_classes);
+      const Evaluation scored = trainer->evaluate(val);
+      EXPECT_EQ(stored[f].val_rows, static_cast<int>(val.size()));
+      EXPECT_EQ(stored[f].train_rows, static_cast<int>(inner.train_rows.size()));
+      EXPECT_EQ(stored[f].best_epoch, chosen.best_epoch);
+      EXPECT_EQ(stored[f].confusion.counts, scored.confusion.counts);
+      EXPECT_DOUBLE_EQ(stored[f].val.loss, scored.loss);
+      std::int64_t total = 0;
+      for (auto c : stored[f].confusion.counts) total += c;
+      EXPECT_EQ(total, static_cast<std::int64_t>(val.size()));
     }
   }
 }
