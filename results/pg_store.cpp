@@ -45,28 +45,6 @@ PgParam optional_real(const std::optional<double>& value) {
   return value ? real(*value) : std::nullopt;
 }
 
-// As store.cpp: only plain decimal numbers get a value_num.
-std::optional<double> numeric_value(const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789+-.eE") != std::string::npos) {
-    return std::nullopt;
-  }
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-void flatten_params(const nlohmann::json& node, const std::string& prefix,
-                    std::vector<std::pair<std::string, std::string>>& out) {
-  if (node.is_object()) {
-    for (const auto& [key, value] : node.items()) {
-      flatten_params(value, prefix.empty() ? key : prefix + "." + key, out);
-    }
-  } else if (!prefix.empty()) {
-    out.emplace_back(prefix, node.is_string() ? node.get<std::string>() : node.dump());
-  }
-}
-
 constexpr const char* kTrialColumns =
     "t.id, t.sweep_id, t.number, t.params_json, t.params_hash, t.seed, t.status, t.error, "
     "t.cv_mean, t.cv_std, t.started_at, t.finished_at, "
@@ -225,13 +203,13 @@ int PgStore::generate_trials(std::int64_t sweep_id, int folds, const SuggestTria
       const std::int64_t trial_id = inserted.integer(0, 0);
       std::vector<std::pair<std::string, std::string>> params = trial.params;
       if (params.empty() && !trial.params_json.empty()) {
-        flatten_params(nlohmann::json::parse(trial.params_json, nullptr, false), "", params);
+        store_detail::flatten_params(nlohmann::json::parse(trial.params_json, nullptr, false), "", params);
       }
       for (const auto& [name, value] : params) {
         pg_->exec("INSERT INTO trial_params (trial_id, name, value, value_num) VALUES ($1, $2, "
                   "$3, $4) ON CONFLICT (trial_id, name) DO UPDATE SET value = EXCLUDED.value, "
                   "value_num = EXCLUDED.value_num",
-                  {integer(trial_id), text(name), text(value), optional_real(numeric_value(value))},
+                  {integer(trial_id), text(name), text(value), optional_real(store_detail::numeric_value(value))},
                   "add_trials");
       }
       pg_->exec("INSERT INTO units (trial_id, fold) SELECT $1, g FROM generate_series(0, $2 - 1) g",

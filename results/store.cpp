@@ -56,31 +56,6 @@ void create_parent_directories(const std::string& path) {
   }
 }
 
-// Only plain decimal numbers get a value_num: strtod alone would also take "inf", "nan" and hex.
-std::optional<double> numeric_value(const std::string& text) {
-  if (text.empty() ||
-      text.find_first_not_of("0123456789+-.eE") != std::string::npos) {
-    return std::nullopt;
-  }
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-// When a trial arrives without its flat parameter list, the rows come from params_json: nested
-// objects become dotted names, strings their text, everything else its JSON text.
-void flatten_params(const nlohmann::json& node, const std::string& prefix,
-                    std::vector<std::pair<std::string, std::string>>& out) {
-  if (node.is_object()) {
-    for (const auto& [key, value] : node.items()) {
-      flatten_params(value, prefix.empty() ? key : prefix + "." + key, out);
-    }
-  } else if (!prefix.empty()) {
-    out.emplace_back(prefix, node.is_string() ? node.get<std::string>() : node.dump());
-  }
-}
-
 void bind_real(SQLite::Statement& statement, int index, double value) {
   // SQLite stores NaN as NULL anyway; say so explicitly.
   if (std::isnan(value)) {
@@ -324,6 +299,31 @@ void open_read_only(store_detail::Connection& impl) {
 
 namespace store_detail {
 
+// Only plain decimal numbers get a value_num: strtod alone would also take "inf", "nan" and hex.
+std::optional<double> numeric_value(const std::string& text) {
+  if (text.empty() ||
+      text.find_first_not_of("0123456789+-.eE") != std::string::npos) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+// When a trial arrives without its flat parameter list, the rows come from params_json: nested
+// objects become dotted names, strings their text, everything else its JSON text.
+void flatten_params(const nlohmann::json& node, const std::string& prefix,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) {
+      flatten_params(value, prefix.empty() ? key : prefix + "." + key, out);
+    }
+  } else if (!prefix.empty()) {
+    out.emplace_back(prefix, node.is_string() ? node.get<std::string>() : node.dump());
+  }
+}
+
 void begin_immediate(store_detail::Connection& impl) {
   for (int attempt = 0;; ++attempt) {
     try {
@@ -542,13 +542,13 @@ void Store::add_trials(std::int64_t sweep_id, const std::vector<TrialRecord>& tr
 
         std::vector<std::pair<std::string, std::string>> params = trial.params;
         if (params.empty() && !trial.params_json.empty()) {
-          flatten_params(nlohmann::json::parse(trial.params_json, nullptr, false), "", params);
+          store_detail::flatten_params(nlohmann::json::parse(trial.params_json, nullptr, false), "", params);
         }
         for (const auto& [name, value] : params) {
           insert_param.bind(1, trial_id);
           insert_param.bind(2, name);
           insert_param.bind(3, value);
-          bind_optional(insert_param, 4, numeric_value(value));
+          bind_optional(insert_param, 4, store_detail::numeric_value(value));
           insert_param.exec();
           insert_param.reset();
         }

@@ -12,6 +12,7 @@
 #include "engine/sched/final_run.h"
 #include "engine/sched/process_owner.h"
 #include "engine/sched/progress.h"
+#include "engine/sched/runner.h"
 #include "engine/sched/scheduler.h"
 #include "engine/sched/stop_signal.h"
 #include "engine/sched/sweep_checks.h"
@@ -24,17 +25,6 @@ namespace eegsweep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The runner's statistics (runner.cpp): mean and population standard deviation over the folds,
-// in fold order, so a sweep run by workers stores the same numbers as one run locally.
-std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds, const std::string& metric) {
-  double sum = 0;
-  for (const auto& f : folds) sum += metric_value(f.val, metric);
-  const double mean = sum / static_cast<double>(folds.size());
-  double squares = 0;
-  for (const auto& f : folds) squares += std::pow(metric_value(f.val, metric) - mean, 2);
-  return {mean, std::sqrt(squares / static_cast<double>(folds.size()))};
-}
 
 struct Flight {
   UnitClaim claim;
@@ -167,6 +157,7 @@ class Worker {
         if (summary.units_recorded == options_.stop_after_units) request_stop();
         return;
       }
+      case UnitResult::Outcome::pruned:  // not reached: run_worker refuses early_terminate
       case UnitResult::Outcome::failed:
         ++summary.units_failed;
         store_.fail_unit(claim, owner_, result.error);
@@ -221,6 +212,15 @@ void final_run(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, P
 
 WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
   WorkerSummary summary;
+  // Workers claim units one by one; the rounds that make bayes/tpe deterministic and the epoch
+  // and fold verdicts of early termination live in the local runner and are not here yet.
+  if (spec.method == "bayes" || spec.method == "tpe" || !spec.early_terminate.type.empty()) {
+    throw SpecError("sweep worker runs grid and random sweeps without early_terminate; this sweep "
+                    "has method " + spec.method +
+                    (spec.early_terminate.type.empty() ? "" : " and early_terminate " +
+                                                                  spec.early_terminate.type) +
+                    ": run it with `sweep run` on one machine");
+  }
   BackendChoice choice = choose_backend(spec.device);
   Backend& backend = *choice.backend;
   summary.device = backend.name();

@@ -11,9 +11,6 @@
 
 namespace eegsweep {
 
-namespace {
-
-// Mean and population standard deviation of the sweep metric over a trial's stored folds.
 std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds, const std::string& metric) {
   double sum = 0;
   for (const auto& f : folds) sum += metric_value(f.val, metric);
@@ -22,8 +19,6 @@ std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds, co
   for (const auto& f : folds) squares += std::pow(metric_value(f.val, metric) - mean, 2);
   return {mean, std::sqrt(squares / static_cast<double>(folds.size()))};
 }
-
-}  // namespace
 
 Runner::Runner(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, TrialStore& store,
                TrialSource& search, Progress& progress, const RunnerOptions& options)

@@ -5,6 +5,9 @@
 // Like ninja's Builder beside its Plan: the UnitPlan decides what is next, the Runner acts.
 
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/model/backend.h"
 #include "engine/sched/early_stop.h"
@@ -17,6 +20,10 @@
 #include "engine/sched/worker_pool.h"
 
 namespace eegsweep {
+
+// A trial's cv_mean and cv_std: mean and population standard deviation of the sweep metric over
+// its folds, in fold order (cluster workers use it too, so both store the same numbers).
+std::pair<double, double> cv_statistics(const std::vector<FoldRecord>& folds, const std::string& metric);
 
 struct RunnerOptions {
   int concurrency = 1;       // units in flight at once (worker threads start only as needed)

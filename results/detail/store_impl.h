@@ -3,12 +3,15 @@
 // writer (store.cpp) and the readers (queries.cpp). Never included outside results/.
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "results/store.h"
 
@@ -92,6 +95,12 @@ class QueryTimeLimit {
 void check_single_expression(const std::string& expression);
 // Throws StoreError when `sql` holds more than one statement (SQLite would ignore the rest).
 void check_no_tail(Connection& impl, const std::string& sql);
+
+// The trial_params rows of both stores: only plain decimal numbers get a value_num (strtod alone
+// would also take "inf", "nan" and hex); a trial's nested params_json becomes dotted names.
+std::optional<double> numeric_value(const std::string& text);
+void flatten_params(const nlohmann::json& node, const std::string& prefix,
+                    std::vector<std::pair<std::string, std::string>>& out);
 
 std::string seed_text(std::uint64_t seed);
 std::uint64_t parse_seed(const std::string& text);
