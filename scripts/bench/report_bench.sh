@@ -22,7 +22,7 @@ db=$work/bench.db
 {
   cat results/schema.sql
   cat <<SQL
-INSERT INTO schema_version VALUES (1);
+INSERT INTO schema_version VALUES (2);  -- results/schema.sql is version 2
 INSERT INTO sweeps (id, name, identity_hash, class_names, metric_name, maximize, seed, created_at,
                     dataset_source, dataset_rows, dataset_features, device, host, spec_text)
 VALUES (1, 'bench', 'bench', '["NEGATIVE","NEUTRAL","POSITIVE"]', 'accuracy', 1, '42',
