@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "results/detail/pg_connection.h"
+#include "results/detail/record_rows.h"
 #include "results/detail/store_impl.h"
 #include "results/schema_pg_sql.h"
 
@@ -495,6 +496,8 @@ std::int64_t PgStore::record_final_run(const FinalRunRecord& run) {
     if (inserted.rows() == 0) return final_run(run.trial_id)->id;  // another worker's, first
     const std::int64_t run_id = inserted.integer(0, 0);
     insert_confusion(*pg_, run.trial_id, std::nullopt, run_id, run.confusion);
+    if (run.model) insert_rows(*pg_, store_detail::final_model_rows(run_id, *run.model, run.weights_hash));
+    insert_rows(*pg_, store_detail::final_run_group_rows(run_id, run.test_groups));
     return run_id;
   });
 }

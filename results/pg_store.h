@@ -86,7 +86,18 @@ class PgStore {
   std::vector<FoldRecord> folds(std::int64_t trial_id);  // metrics and best epochs, no epochs/cells
   std::optional<TrialRecord> best_trial(std::int64_t sweep_id);
   std::optional<FinalRunRecord> final_run(std::int64_t trial_id);  // the "final" one
+  // With its model (final_run_models) and per-test-group scores (final_run_groups).
   std::int64_t record_final_run(const FinalRunRecord& run);
+  // Issue 11's evaluation records, as `sweep run` stores them (pg_evaluation_records.cpp), each
+  // under the sweep's records lock, so that workers starting together store them once:
+  // the splits, unless the sweep has them (they follow from its identity: the same every time);
+  void record_splits(std::int64_t sweep_id, const SweepSplits& splits);
+  // the linear baseline: compute() runs and its folds are stored only when the sweep has none
+  // yet; the others wait for the lock and find them. Returns the folds computed here (empty when
+  // another worker had stored them).
+  std::vector<BaselineFoldRecord> record_baseline_once(
+      std::int64_t sweep_id, const std::function<std::vector<BaselineFoldRecord>()>& compute);
+
   // A session advisory lock that lets one worker run the final run; false when another holds it.
   bool try_lock_final_run(std::int64_t sweep_id);
   void unlock_final_run(std::int64_t sweep_id);
@@ -96,9 +107,10 @@ class PgStore {
 };
 
 // Copies every sweep named `sweep_name` (all sweeps when empty) with its trials, folds, epochs,
-// confusion cells, final runs and units from the PostgreSQL store at `url` into the SQLite file
-// `sqlite_path` (created; refused when it exists unless `replace`). Ids are kept, so the file
-// reads exactly as the server does. Returns the number of sweeps copied; throws StoreError.
+// confusion cells, final runs (with their models and group scores), splits, baseline and units
+// from the PostgreSQL store at `url` into the SQLite file `sqlite_path` (created; refused when it
+// exists unless `replace`). Ids are kept, so the file reads exactly as the server does. Returns
+// the number of sweeps copied; throws StoreError.
 int pull_sweeps(const std::string& url, const std::string& sqlite_path,
                 const std::string& sweep_name, bool replace);
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/sched/backend_choice.h"
+#include "engine/sched/cluster_evaluation_records.h"
 #include "engine/sched/final_run.h"
 #include "engine/sched/process_owner.h"
 #include "engine/sched/progress.h"
@@ -246,6 +247,7 @@ WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
                            "{} done", this_process_owner(), spec.name, store.name(),
                            before.pending, before.running, before.done));
   progress.set_done(0, before.done);
+  record_cluster_evaluation(spec, plan, store, summary.sweep_id, progress);
 
   Worker worker(spec, options, plan, backend, store, *search, summary.sweep_id, progress);
   worker.run(summary);

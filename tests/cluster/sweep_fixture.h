@@ -15,16 +15,17 @@
 
 namespace eegsweep::testing {
 
-// 4 trials × 3 folds on synthetic data; `epochs` sets how long a unit trains.
+// 4 trials × 3 folds on synthetic data of 12 recordings (grouped folds and test set, so that the
+// final run has per-group scores); `epochs` sets how long a unit trains.
 inline std::string sweep_text(int epochs) {
   return R"(name: cluster
 method: grid
 metric: {name: accuracy, goal: maximize}
 data:
   format: synthetic
-  synthetic: {rows: 240, features: 32, classes: 3, noise: 0.8, seed: 3}
+  synthetic: {rows: 240, features: 32, classes: 3, noise: 0.8, seed: 3, groups: 12}
 test_split: 0.2
-cv: {folds: 3}
+cv: {folds: 3, group_by: recording}
 seed: 11
 device: cpu
 parameters:
@@ -55,7 +56,19 @@ inline std::vector<std::string> stored_rows(const std::string& path) {
       "trials t ON t.id = c.trial_id LEFT JOIN final_runs r ON r.id = c.final_run_id ORDER BY 1, 2, 3, 4, 5",
       "SELECT t.number, kind, epochs, loss, accuracy, precision_macro, recall_macro, f1_macro, "
       "per_class, weights_hash, device FROM final_runs r JOIN trials t ON t.id = r.trial_id ORDER BY 1, 2",
-      "SELECT trial, rank, cv_mean, folds, accuracy FROM leaderboard ORDER BY trial"};
+      "SELECT trial, rank, cv_mean, folds, accuracy FROM leaderboard ORDER BY trial",
+      // Issue 11's evaluation records: the splits, the baseline on the same folds, the final
+      // run's model and per-test-group scores.
+      "SELECT fold, held_out_group FROM split_folds ORDER BY fold",
+      "SELECT row, role, fold, group_name, label FROM split_rows ORDER BY row",
+      "SELECT model, fold, train_rows, val_rows, epochs, loss, accuracy, precision_macro, "
+      "recall_macro, f1_macro, per_class, confusion, weights_hash FROM baseline_folds ORDER BY 1, 2",
+      "SELECT t.number, r.kind, g.group_name, g.rows, g.accuracy, g.recall_macro, g.confusion FROM "
+      "final_run_groups g JOIN final_runs r ON r.id = g.final_run_id JOIN trials t ON t.id = "
+      "r.trial_id ORDER BY 1, 2, 3",
+      "SELECT t.number, r.kind, m.layout_json, m.standardizer_json, hex(m.weights), m.weights_hash "
+      "FROM final_run_models m JOIN final_runs r ON r.id = m.final_run_id JOIN trials t ON t.id = "
+      "r.trial_id ORDER BY 1, 2"};
   std::vector<std::string> rows;
   for (const char* sql : queries) {
     SQLite::Statement statement(db, sql);
