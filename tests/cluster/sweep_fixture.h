@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/process.h"
@@ -16,8 +17,9 @@
 namespace eegsweep::testing {
 
 // 4 trials × 3 folds on synthetic data of 12 recordings (grouped folds and test set, so that the
-// final run has per-group scores); `epochs` sets how long a unit trains.
-inline std::string sweep_text(int epochs) {
+// final run has per-group scores); `epochs` sets how long a unit trains (exactly that long with
+// patience 0: no early stopping).
+inline std::string sweep_text(int epochs, int patience = 50) {
   return R"(name: cluster
 method: grid
 metric: {name: accuracy, goal: maximize}
@@ -33,7 +35,7 @@ parameters:
   learning_rate: {values: [0.01, 0.003]}
   timesteps: {value: 16}
   epochs: {value: )" + std::to_string(epochs) + R"(}
-  patience: {value: 50}
+  patience: {value: )" + std::to_string(patience) + R"(}
   batch_size: {value: 32}
 )";
 }
@@ -92,16 +94,16 @@ inline std::vector<std::string> stored_rows(const std::string& path) {
 }
 
 // One local run of each sweep shape, shared by the tests that compare with it.
-inline std::string local_database(int epochs) {
-  static std::map<int, std::string> done;
+inline std::string local_database(int epochs, int patience = 50) {
+  static std::map<std::pair<int, int>, std::string> done;
   static fixtures::TempDir local;
-  auto found = done.find(epochs);
+  auto found = done.find({epochs, patience});
   if (found != done.end()) return found->second;
-  const std::string name = "local" + std::to_string(epochs);
-  local.write(name + ".yaml", sweep_text(epochs));
+  const std::string name = "local" + std::to_string(epochs) + "_" + std::to_string(patience);
+  local.write(name + ".yaml", sweep_text(epochs, patience));
   const auto run = run_sweep_command({"run", name + ".yaml", "--db", name + ".db"}, local.path(), name);
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  return done[epochs] = local.file(name + ".db");
+  return done[{epochs, patience}] = local.file(name + ".db");
 }
 
 // The spec text is stored with the sweep: the local run's file has the same text, but another
