@@ -75,6 +75,10 @@ class PgStore {
   using CvStatistics = std::function<std::pair<double, double>(const std::vector<FoldRecord>&)>;
   bool record_unit(const UnitClaim& claim, const std::string& owner, const FoldRecord& fold,
                    const CvStatistics& cv);
+  // Completes the trials whose units are all done but which are not completed yet: the worker
+  // that recorded the last unit completes it a statement later, or died in between. The final
+  // run calls this first, so that it never picks its best trial without one about to complete.
+  int complete_done_trials(std::int64_t sweep_id, const CvStatistics& cv);
   // Training failed: the unit and its trial fail with `error`, the trial's other units too.
   bool fail_unit(const UnitClaim& claim, const std::string& owner, const std::string& error);
   // Back to pending (a stop request); the attempt is not counted as a lapsed lease.
@@ -103,6 +107,8 @@ class PgStore {
   void unlock_final_run(std::int64_t sweep_id);
 
  private:
+  void complete_trial(std::int64_t trial_id, const CvStatistics& cv);  // cv over its stored folds
+
   std::unique_ptr<store_detail::PgConnection> pg_;
 };
 

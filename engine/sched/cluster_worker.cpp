@@ -188,6 +188,9 @@ void final_run(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, P
                std::int64_t sweep_id, Progress& progress, WorkerSummary& summary) {
   if (plan.holdout.test.empty() || !store.try_lock_final_run(sweep_id)) return;
   try {
+    store.complete_done_trials(sweep_id, [&](const std::vector<FoldRecord>& folds) {
+      return cv_statistics(folds, spec.metric.name);
+    });
     const std::optional<TrialRecord> best = store.best_trial(sweep_id);
     if (best && !store.final_run(best->id)) {
       progress.log(fmt::format("final run: trial {} retrained on all {} non-test rows",

@@ -1,6 +1,7 @@
 // Issue 11's evaluation records in the PostgreSQL store (results/pg_evaluation_records.cpp): the
 // splits are stored once whatever number of workers store them, the baseline is computed by one
-// worker only while the others wait for it, and a final run keeps its model and group scores.
+// worker only while the others wait for it, a final run keeps its model and group scores, and the
+// final run's worker completes a trial whose units are all done before it picks the best.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -168,6 +169,44 @@ TEST(PgEvaluationRecords, AFinalRunKeepsItsModelAndGroupScores) {
   EXPECT_EQ(stored[0][1], "0000803f");
   EXPECT_EQ(stored[0][2], run.weights_hash);
   EXPECT_EQ(stored[0][3], "1");
+}
+
+TEST(PgEvaluationRecords, ATrialWhoseUnitsAreAllDoneIsCompletedBeforeTheBestIsPicked) {
+  REQUIRE_PG_SERVER(server);
+  const std::string url = fresh_database(server);
+  PgStore store(url);
+  const std::int64_t sweep = store.open_sweep(sweep_row(), false);
+  std::vector<TrialRecord> trials(2);
+  for (int i = 0; i < 2; ++i) {
+    trials[i].number = i + 1;
+    trials[i].params_json = "{}";
+    trials[i].params_hash = "h" + std::to_string(i);
+  }
+  store.generate_trials(sweep, 2, [&](const std::vector<TrialRecord>&) { return trials; });
+  auto mean_accuracy = [](const std::vector<FoldRecord>& folds) {
+    double sum = 0;
+    for (const auto& f : folds) sum += f.val.accuracy;
+    return std::pair<double, double>{sum / folds.size(), 0.0};
+  };
+  LeasePolicy lease;
+  // Trial 1: both folds recorded (0.5 and 0.75); trial 2: one of its two.
+  for (double accuracy : {0.5, 0.75, 0.25}) {
+    const auto claim = store.claim_unit(sweep, "w", lease);
+    ASSERT_TRUE(claim);
+    FoldRecord fold;
+    fold.fold = claim->fold;
+    fold.val.accuracy = accuracy;
+    fold.confusion = ConfusionMatrix(2);
+    ASSERT_TRUE(store.record_unit(*claim, "w", fold, mean_accuracy));
+  }
+  // As if the worker that recorded trial 1's last fold died before completing the trial.
+  pg_rows(url, "UPDATE trials SET status = 'running', cv_mean = NULL WHERE number = 1");
+  EXPECT_FALSE(store.best_trial(sweep));
+  EXPECT_EQ(store.complete_done_trials(sweep, mean_accuracy), 1);
+  EXPECT_EQ(pg_rows(url, "SELECT number, status, cv_mean FROM trials ORDER BY number"),
+            (std::vector<std::vector<std::string>>{{"1", "completed", "0.625"}, {"2", "running", ""}}));
+  ASSERT_TRUE(store.best_trial(sweep));
+  EXPECT_EQ(store.best_trial(sweep)->number, 1);
 }
 
 }  // namespace
