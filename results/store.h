@@ -118,7 +118,8 @@ struct BaselineFoldRecord {
 constexpr int kBaselineTestFold = -1;
 
 // Decides whether the process that claimed a running trial is still alive (owner strings are the
-// scheduler's, e.g. "host:pid:start:boot"); trials of dead owners are reclaimed.
+// scheduler's, e.g. "host:pid:start:boot"); trials of dead owners are reclaimed (with leases: at
+// once, without waiting for the lease to run out).
 using OwnerAlive = std::function<bool(const std::string& owner)>;
 
 // A trial claimed under a lease (trial_leases.cpp): `attempt` identifies this claim, and every
