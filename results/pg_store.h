@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "results/lease_policy.h"
 #include "results/store.h"
 
 namespace eegsweep {
@@ -32,11 +33,6 @@ struct UnitClaim {
 struct UnitCounts {
   int pending = 0, running = 0, done = 0, failed = 0;
   int unfinished() const { return pending + running; }
-};
-
-struct LeasePolicy {
-  double lease_seconds = 60;  // a claim lapses this long after its last heartbeat
-  int max_retries = 3;        // lapsed leases a unit may survive; one more fails it and its trial
 };
 
 // Trials to add given the sweep's stored ones (the search's history), run under the sweep's

@@ -1,4 +1,4 @@
--- eegsweep results store, schema version 2 (kSchemaVersion in results/store.h).
+-- eegsweep results store, schema version 3 (kSchemaVersion in results/store.h).
 -- CMake embeds this text in the binary (schema_sql.h.in → build/generated/results/schema_sql.h):
 -- a built binary does not need the source tree.
 --
@@ -296,4 +296,22 @@ CREATE TABLE final_run_groups (
   recall_macro REAL,
   confusion    TEXT NOT NULL CHECK (json_valid(confusion)),
   PRIMARY KEY (final_run_id, group_name)
+);
+
+-- ---- schema version 3 ----
+-- Added in version 3, again only as new tables: a version-1 or version-2 store opened for
+-- writing is upgraded by running the text from this line on (after the version 2 section for a
+-- version-1 store).
+
+-- issue 14: the lease of a trial claimed by `sweep run` (the SQLite twin of the units table's
+-- lease columns). A claimed trial holds its lease until lease_until and the claiming process
+-- renews it by heartbeat; any process, on any host, may reclaim a running trial whose lease ran
+-- out (lost_leases counts those; past --max-retries the trial fails with the reason). attempt
+-- counts the claims: a fold, finish or release is written only with the attempt of the latest
+-- claim. A running trial without a row here (claimed before version 3) counts as expired.
+CREATE TABLE trial_leases (
+  trial_id    INTEGER PRIMARY KEY REFERENCES trials (id) ON DELETE CASCADE,
+  attempt     INTEGER NOT NULL DEFAULT 0,  -- claims so far
+  lost_leases INTEGER NOT NULL DEFAULT 0,  -- claims that ended with the lease running out
+  lease_until TEXT                         -- ISO-8601 UTC; NULL when not running
 );

@@ -130,13 +130,20 @@ void require_trial(store_detail::Connection& impl, std::int64_t trial_id) {
   }
 }
 
-// Version 2 only added tables, all after a marker line of schema.sql; running that part upgrades a
-// version-1 store in place (inside the caller's write transaction, so two openers cannot both).
-void upgrade_from_version_1(SQLite::Database& db) {
-  const char* version_2 = std::strstr(kSchemaSql, "-- ---- schema version 2 ----");
-  if (version_2 == nullptr) throw std::logic_error("schema.sql lost its version 2 marker");
-  db.exec(version_2);
-  db.exec("INSERT INTO schema_version (version) VALUES (2)");
+// Versions 2 and 3 only added tables, each in its own section of schema.sql after a marker line;
+// running the text from the marker of the version after the store's on upgrades it in place
+// (inside the caller's write transaction, so two openers cannot both).
+void upgrade_schema(SQLite::Database& db, std::int64_t version) {
+  const std::string marker = "-- ---- schema version " + std::to_string(version + 1) + " ----";
+  const char* from = std::strstr(kSchemaSql, marker.c_str());
+  if (from == nullptr) throw std::logic_error("schema.sql lost its marker '" + marker + "'");
+  db.exec(from);
+  SQLite::Statement insert(db, "INSERT INTO schema_version (version) VALUES (?)");
+  for (std::int64_t added = version + 1; added <= kSchemaVersion; ++added) {
+    insert.bind(1, added);
+    insert.exec();
+    insert.reset();
+  }
 }
 
 void create_or_check_schema(store_detail::Connection& impl) {
@@ -168,7 +175,7 @@ void create_or_check_schema(store_detail::Connection& impl) {
                      std::to_string(version) + "; this build reads up to " +
                      std::to_string(kSchemaVersion) + " — upgrade eegsweep");
   }
-  if (version == 1) upgrade_from_version_1(db);
+  if (version < kSchemaVersion) upgrade_schema(db, version);
 }
 
 // The first statement is where SQLite notices a file that is not a database.
@@ -391,6 +398,86 @@ void read_per_class(const std::string& text, Metrics& metrics) {
   read("f1", metrics.f1);
 }
 
+void write_fold(Connection& impl, std::int64_t trial_id, const FoldRecord& fold) {
+  check_confusion(fold.confusion, impl.path + ": record_fold(trial " + std::to_string(trial_id) +
+                                      ", fold " + std::to_string(fold.fold) + ")");
+  SQLite::Database& db = *impl.db;
+  require_trial(impl, trial_id);
+  // A redone fold replaces the old one; the cascade removes its epochs and confusion cells.
+  SQLite::Statement remove(db, "DELETE FROM folds WHERE trial_id = ? AND fold = ?");
+  remove.bind(1, trial_id);
+  remove.bind(2, fold.fold);
+  remove.exec();
+
+  SQLite::Statement insert(db,
+                           "INSERT INTO folds (trial_id, fold, train_rows, val_rows, "
+                           "best_epoch, loss, accuracy, precision_macro, recall_macro, "
+                           "f1_macro, per_class, seconds, backend_detail) VALUES (?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, trial_id);
+  insert.bind(2, fold.fold);
+  insert.bind(3, fold.train_rows);
+  insert.bind(4, fold.val_rows);
+  insert.bind(5, fold.best_epoch);
+  bind_real(insert, 6, fold.val.loss);
+  bind_real(insert, 7, fold.val.accuracy);
+  bind_real(insert, 8, fold.val.precision_macro);
+  bind_real(insert, 9, fold.val.recall_macro);
+  bind_real(insert, 10, fold.val.f1_macro);
+  insert.bind(11, store_detail::per_class_json(fold.val));
+  insert.bind(12, fold.seconds);
+  insert.bind(13, fold.backend_detail);
+  insert.exec();
+
+  SQLite::Statement epoch(db,
+                          "INSERT INTO epochs (trial_id, fold, epoch, train_loss, val_loss, "
+                          "val_accuracy, val_precision_macro, val_recall_macro, "
+                          "val_f1_macro, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const EpochRecord& record : fold.epochs) {
+    epoch.bind(1, trial_id);
+    epoch.bind(2, fold.fold);
+    epoch.bind(3, record.epoch);
+    bind_real(epoch, 4, record.train_loss);
+    bind_real(epoch, 5, record.val.loss);
+    bind_real(epoch, 6, record.val.accuracy);
+    bind_real(epoch, 7, record.val.precision_macro);
+    bind_real(epoch, 8, record.val.recall_macro);
+    bind_real(epoch, 9, record.val.f1_macro);
+    epoch.bind(10, record.seconds);
+    epoch.exec();
+    epoch.reset();
+  }
+  insert_confusion(db, trial_id, fold.fold, std::nullopt, fold.confusion);
+}
+
+void write_trial_finished(Connection& impl, std::int64_t trial_id, TrialStatus status,
+                          const std::string& error, std::optional<double> cv_mean,
+                          std::optional<double> cv_std) {
+  require_trial(impl, trial_id);
+  const bool terminal = status == TrialStatus::completed || status == TrialStatus::pruned ||
+                        status == TrialStatus::failed;
+  SQLite::Statement update(
+      *impl.db,
+      std::string("UPDATE trials SET status = ?, error = ?, cv_mean = ?, cv_std = ?, owner = "
+                  "NULL, finished_at = ") +
+          (terminal ? kNow : "NULL") + " WHERE id = ?");
+  update.bind(1, status_name(status));
+  bind_text_or_null(update, 2, error);
+  bind_optional(update, 3, cv_mean);
+  bind_optional(update, 4, cv_std);
+  update.bind(5, trial_id);
+  update.exec();
+}
+
+void write_trial_released(Connection& impl, std::int64_t trial_id) {
+  require_trial(impl, trial_id);
+  SQLite::Statement update(*impl.db,
+                           "UPDATE trials SET status = 'pending', owner = NULL, started_at = "
+                           "NULL, finished_at = NULL WHERE id = ?");
+  update.bind(1, trial_id);
+  update.exec();
+}
+
 }  // namespace store_detail
 
 const char* status_name(TrialStatus status) {
@@ -598,59 +685,8 @@ std::optional<TrialRecord> Store::claim_trial(std::int64_t sweep_id, const std::
 }
 
 void Store::record_fold(std::int64_t trial_id, const FoldRecord& fold) {
-  check_confusion(fold.confusion, impl_->path + ": record_fold(trial " +
-                                      std::to_string(trial_id) + ", fold " +
-                                      std::to_string(fold.fold) + ")");
   guarded(*impl_, "record_fold", [&] {
-    write_transaction(*impl_, [&] {
-      SQLite::Database& db = *impl_->db;
-      require_trial(*impl_, trial_id);
-      // A redone fold replaces the old one; the cascade removes its epochs and confusion cells.
-      SQLite::Statement remove(db, "DELETE FROM folds WHERE trial_id = ? AND fold = ?");
-      remove.bind(1, trial_id);
-      remove.bind(2, fold.fold);
-      remove.exec();
-
-      SQLite::Statement insert(db,
-                               "INSERT INTO folds (trial_id, fold, train_rows, val_rows, "
-                               "best_epoch, loss, accuracy, precision_macro, recall_macro, "
-                               "f1_macro, per_class, seconds, backend_detail) VALUES (?, ?, ?, ?, "
-                               "?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      insert.bind(1, trial_id);
-      insert.bind(2, fold.fold);
-      insert.bind(3, fold.train_rows);
-      insert.bind(4, fold.val_rows);
-      insert.bind(5, fold.best_epoch);
-      bind_real(insert, 6, fold.val.loss);
-      bind_real(insert, 7, fold.val.accuracy);
-      bind_real(insert, 8, fold.val.precision_macro);
-      bind_real(insert, 9, fold.val.recall_macro);
-      bind_real(insert, 10, fold.val.f1_macro);
-      insert.bind(11, store_detail::per_class_json(fold.val));
-      insert.bind(12, fold.seconds);
-      insert.bind(13, fold.backend_detail);
-      insert.exec();
-
-      SQLite::Statement epoch(db,
-                              "INSERT INTO epochs (trial_id, fold, epoch, train_loss, val_loss, "
-                              "val_accuracy, val_precision_macro, val_recall_macro, "
-                              "val_f1_macro, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (const EpochRecord& record : fold.epochs) {
-        epoch.bind(1, trial_id);
-        epoch.bind(2, fold.fold);
-        epoch.bind(3, record.epoch);
-        bind_real(epoch, 4, record.train_loss);
-        bind_real(epoch, 5, record.val.loss);
-        bind_real(epoch, 6, record.val.accuracy);
-        bind_real(epoch, 7, record.val.precision_macro);
-        bind_real(epoch, 8, record.val.recall_macro);
-        bind_real(epoch, 9, record.val.f1_macro);
-        epoch.bind(10, record.seconds);
-        epoch.exec();
-        epoch.reset();
-      }
-      insert_confusion(db, trial_id, fold.fold, std::nullopt, fold.confusion);
-    });
+    write_transaction(*impl_, [&] { store_detail::write_fold(*impl_, trial_id, fold); });
   });
 }
 
@@ -658,34 +694,14 @@ void Store::finish_trial(std::int64_t trial_id, TrialStatus status, const std::s
                          std::optional<double> cv_mean, std::optional<double> cv_std) {
   guarded(*impl_, "finish_trial", [&] {
     write_transaction(*impl_, [&] {
-      require_trial(*impl_, trial_id);
-      const bool terminal = status == TrialStatus::completed || status == TrialStatus::pruned ||
-                            status == TrialStatus::failed;
-      SQLite::Statement update(
-          *impl_->db,
-          std::string("UPDATE trials SET status = ?, error = ?, cv_mean = ?, cv_std = ?, owner = "
-                      "NULL, finished_at = ") +
-              (terminal ? kNow : "NULL") + " WHERE id = ?");
-      update.bind(1, status_name(status));
-      bind_text_or_null(update, 2, error);
-      bind_optional(update, 3, cv_mean);
-      bind_optional(update, 4, cv_std);
-      update.bind(5, trial_id);
-      update.exec();
+      store_detail::write_trial_finished(*impl_, trial_id, status, error, cv_mean, cv_std);
     });
   });
 }
 
 void Store::release_trial(std::int64_t trial_id) {
   guarded(*impl_, "release_trial", [&] {
-    write_transaction(*impl_, [&] {
-      require_trial(*impl_, trial_id);
-      SQLite::Statement update(*impl_->db,
-                               "UPDATE trials SET status = 'pending', owner = NULL, started_at = "
-                               "NULL, finished_at = NULL WHERE id = ?");
-      update.bind(1, trial_id);
-      update.exec();
-    });
+    write_transaction(*impl_, [&] { store_detail::write_trial_released(*impl_, trial_id); });
   });
 }
 

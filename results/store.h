@@ -16,6 +16,7 @@
 #include "engine/model/fit.h"
 #include "engine/model/metrics.h"
 #include "engine/model/trained_model.h"
+#include "results/lease_policy.h"
 
 namespace eegsweep {
 
@@ -24,7 +25,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 struct SweepInfo {
   std::int64_t id = 0;
@@ -132,8 +133,20 @@ struct BaselineFoldRecord {
 constexpr int kBaselineTestFold = -1;
 
 // Decides whether the process that claimed a running trial is still alive (owner strings are the
-// scheduler's, e.g. "host:pid:start:boot"); trials of dead owners are reclaimed.
+// scheduler's, e.g. "host:pid:start:boot"); trials of dead owners are reclaimed (with leases: at
+// once, without waiting for the lease to run out).
 using OwnerAlive = std::function<bool(const std::string& owner)>;
+
+// A trial claimed under a lease (trial_leases.cpp): `attempt` identifies this claim, and every
+// write made under it carries it.
+struct TrialLease {
+  std::int64_t trial_id = 0;
+  std::int64_t attempt = 0;
+};
+struct TrialClaim {
+  TrialRecord trial;
+  TrialLease lease;
+};
 
 // One cell of a read-only query: NULL, integer, real or text.
 using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
@@ -183,8 +196,25 @@ class Store {
 
   // Atomically claims the lowest-numbered trial that is pending, or running under an owner for
   // which owner_alive() is false; marks it running under `owner`. nullopt when none is left.
+  // Without a lease: the writes below take no attempt. `sweep run` uses the leased claim.
   std::optional<TrialRecord> claim_trial(std::int64_t sweep_id, const std::string& owner,
                                          const OwnerAlive& owner_alive);
+  // `sweep run`'s claim (issue 14; trial_leases.cpp): fails the running trials whose lease ran
+  // out more than policy.max_retries times, then claims the lowest-numbered trial that is
+  // pending or running with an expired lease (or none: claimed before schema version 3), or
+  // whose owner owner_alive() says is dead (a fast path that need not wait for the lease). The
+  // trial runs under `owner` with a lease of policy.lease_seconds and the next attempt number.
+  std::optional<TrialClaim> claim_trial(std::int64_t sweep_id, const std::string& owner,
+                                        const LeasePolicy& policy, const OwnerAlive& owner_alive);
+  // Extends the lease by lease_seconds from now; false when the trial was claimed again since
+  // (or is no longer running).
+  bool renew_lease(const TrialLease& lease, double lease_seconds);
+  // The writes of a leased claim: each writes only while `lease` is the trial's latest claim and
+  // the trial still runs, and returns false (nothing written) otherwise.
+  bool record_fold(const TrialLease& lease, const FoldRecord& fold);
+  bool finish_trial(const TrialLease& lease, TrialStatus status, const std::string& error,
+                    std::optional<double> cv_mean, std::optional<double> cv_std);
+  bool release_trial(const TrialLease& lease);
   // Fold numbers already stored for a trial (resume redoes only the others).
   std::vector<int> completed_folds(std::int64_t trial_id);
   // One transaction: the fold, its epochs and its confusion matrix.

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/cli/cli_common.h"
+#include "engine/cli/lease_options.h"
 #include "engine/sched/progress.h"
 #include "engine/sched/scheduler.h"
 #include "engine/sched/stop_signal.h"
@@ -22,6 +23,7 @@ struct RunArguments {
   int max_concurrent = 0;
   bool no_final = false;
   int stop_after_units = 0;
+  LeasePolicy lease;
 };
 
 void print_summary(const RunSummary& s, const SweepSpec& spec) {
@@ -64,6 +66,7 @@ Verb add_run_verb(CLI::App& app) {
                            "stop as Ctrl-C would once N (trial, fold) units are stored; run again "
                            "to resume")
       ->check(CLI::PositiveNumber);
+  add_lease_options(*verb.command, args->lease, "trial");
   verb.command->footer("Sweepable parameters:\n" + parameter_table_text());
   verb.run = [args] {
     SweepSpec spec = load_sweep_file(args->file, args->overrides);
@@ -75,6 +78,7 @@ Verb add_run_verb(CLI::App& app) {
     options.final_run = !args->no_final;
     options.interactive = Progress::stderr_is_terminal();
     options.stop_after_units = args->stop_after_units;
+    options.lease = args->lease;
     install_stop_handlers();
     const RunSummary summary = run_sweep(spec, options);
     print_summary(summary, spec);

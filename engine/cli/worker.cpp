@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/cli/cli_common.h"
+#include "engine/cli/lease_options.h"
 #include "engine/sched/cluster_worker.h"
 #include "engine/sched/progress.h"
 #include "engine/sched/stop_signal.h"
@@ -27,13 +28,7 @@ Verb add_worker_verb(CLI::App& app) {
   c->add_option("--db", args->options.db_url, "the PostgreSQL store: postgresql://user@host/db")->required();
   c->add_option("--max-concurrent,-j", args->options.concurrency, "units this worker trains at once")
       ->check(at_least(1));
-  c->add_option("--lease", args->options.lease.lease_seconds,
-                "seconds a claim lasts without a heartbeat (renewed every third of it); a dead "
-                "worker's unit is reclaimed after this (default 60)")
-      ->check(positive_seconds());
-  c->add_option("--max-retries", args->options.lease.max_retries,
-                "lapsed leases a unit survives before it and its trial fail (default 3)")
-      ->check(at_least(0));
+  add_lease_options(*c, args->options.lease, "unit");
   c->add_flag("--no-final", args->no_final, "leave the final run of the best trial to another worker");
   c->add_option("--stop-after-units", args->options.stop_after_units,
                 "stop as SIGTERM would once N units are recorded")

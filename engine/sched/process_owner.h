@@ -16,7 +16,9 @@ std::string host_name();  // gethostname(), or "unknown-host"
 std::string this_process_owner();
 
 // Whether the process an owner string names still runs. Owners on other hosts cannot be checked
-// from here and count as alive (the multi-machine store replaces this with leases). Owners of
+// from here and count as alive: their trials are reclaimed when their lease runs out
+// (Store::claim_trial with a LeasePolicy); this check only lets a run reclaim the trial of a dead
+// process of this host at once, without waiting for the lease. Owners of
 // the older form "host:pid", written before the start time was recorded, are checked by pid
 // alone. An owner string that is none of these names no process of ours: not alive.
 bool owner_is_alive(const std::string& owner);

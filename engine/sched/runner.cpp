@@ -126,7 +126,7 @@ void Runner::record(const UnitResult& result) {
   if (!units_.unit_returned(unit)) return;  // the trial already failed on another fold
   switch (result.outcome) {
     case UnitResult::Outcome::completed:
-      store_.record_fold(unit.trial_id, result.record);
+      if (!store_fold(unit, result.record)) break;
       ++units_trained_;
       if (units_trained_ == options_.stop_after_units) request_stop();
       progress_.fold_finished(unit.trial_number, unit.fold,
@@ -141,8 +141,8 @@ void Runner::record(const UnitResult& result) {
       if (units_.fold_stored(unit)) finish(unit.trial_id, unit.trial_number, TrialStatus::completed, "");
       break;
     case UnitResult::Outcome::pruned:
-      store_.record_fold(unit.trial_id, result.record);  // the epochs it trained, for the record
-      prune(unit, result.error);
+      // The epochs it trained, for the record.
+      if (store_fold(unit, result.record)) prune(unit, result.error);
       break;
     case UnitResult::Outcome::failed:
       units_.cancel_trial(unit.trial_id);
@@ -150,6 +150,23 @@ void Runner::record(const UnitResult& result) {
       break;
     case UnitResult::Outcome::interrupted:
       break;
+  }
+}
+
+// False when the store refused the fold because another process has claimed the trial since this
+// one's lease ran out (trial_store.h): nothing was written, and the trial is dropped here.
+bool Runner::store_fold(const Unit& unit, const FoldRecord& fold) {
+  try {
+    store_.record_fold(unit.trial_id, fold);
+    return true;
+  } catch (const LeaseLost& e) {
+    progress_.log(std::string("warning: ") + e.what());
+    setups_.erase(unit.trial_id);
+    references_.erase(unit.trial_id);
+    folds_to_judge_.erase(unit.trial_id);
+    units_.cancel_trial(unit.trial_id);
+    units_.trial_finished();
+    return false;
   }
 }
 
@@ -183,7 +200,12 @@ void Runner::finish(std::int64_t trial_id, int trial_number, TrialStatus status,
   if (status == TrialStatus::completed) {
     std::tie(mean, std) = cv_statistics(store_.folds(trial_id), spec_.metric.name);
   }
-  store_.finish_trial(trial_id, status, error, mean, std);
+  try {
+    store_.finish_trial(trial_id, status, error, mean, std);
+  } catch (const LeaseLost& e) {
+    progress_.log(std::string("warning: ") + e.what());
+    return;
+  }
   progress_.trial_finished(trial_number, status_name(status), mean);
   if (status == TrialStatus::failed) progress_.log("  " + error);
   if (auto best = store_.best_trial(); best && best->cv_mean) {
@@ -194,7 +216,11 @@ void Runner::finish(std::int64_t trial_id, int trial_number, TrialStatus status,
 // Interrupted: what is stored stays; the unfinished trials go back to pending for a resume.
 void Runner::release_unfinished() {
   for (std::int64_t id : units_.active_trials()) {
-    store_.release_trial(id);
+    try {
+      store_.release_trial(id);
+    } catch (const LeaseLost& e) {
+      progress_.log(std::string("warning: ") + e.what());
+    }
     units_.cancel_trial(id);
   }
 }

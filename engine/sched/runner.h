@@ -46,6 +46,7 @@ class Runner {
   void claim_trial();
   void dispatch(WorkerPool& pool, const Unit& unit);
   void record(const UnitResult& result);
+  bool store_fold(const Unit& unit, const FoldRecord& fold);
   void finish(std::int64_t trial_id, int trial_number, TrialStatus status, const std::string& error);
   void release_unfinished();
   void prune(const Unit& unit, const std::string& why);

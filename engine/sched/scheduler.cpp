@@ -184,7 +184,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& options) {
   Store store(summary.db_path);
   summary.sweep_id = store.open_sweep(sweep_info(spec, *data, backend.name()), options.fresh);
   store.record_splits(summary.sweep_id, sweep_splits(plan));
-  SqliteTrialStore trials(store, summary.sweep_id);
+  SqliteTrialStore trials(store, summary.sweep_id, options.lease);
   const int slots = units_at_once(spec, options, backend, nullptr);
   std::unique_ptr<TrialSource> search = make_trial_source(spec, slots);
   // Asked once before the run, so that the progress display knows the trials a fixed search has.

@@ -25,6 +25,9 @@ struct RunOptions {
   // dropped at their next epoch boundary, unfinished trials released). For time-boxed runs, and
   // so that tests can interrupt a sweep at a chosen point instead of at a chosen time.
   int stop_after_units = 0;
+  // Claims hold leases renewed by heartbeat (issue 14): a trial whose lease ran out is taken over
+  // by any process sharing the file, on any host; past max_retries lapses it fails.
+  LeasePolicy lease;
 };
 
 struct RunSummary {

@@ -5,13 +5,24 @@
 // runner without changing it. SqliteTrialStore adapts the SQLite Store.
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "engine/sched/lease_heartbeat.h"
 #include "results/store.h"
 
 namespace eegsweep {
+
+// A write refused because another process claimed the trial after this process's lease ran out:
+// nothing was written, and the other process's results stand. The runner drops the trial.
+class LeaseLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class TrialStore {
  public:
@@ -33,11 +44,14 @@ class TrialStore {
   virtual std::optional<TrialRecord> best_trial() = 0;
 };
 
-// One sweep of the SQLite Store; this process's trials are claimed under this_process_owner(),
-// and trials of owners that no longer run (owner_is_alive) are reclaimed.
+// One sweep of the SQLite Store (a file). This process's trials are claimed under
+// this_process_owner() with a lease (Store::claim_trial with a LeasePolicy) that a
+// LeaseHeartbeat renews while they train; a trial whose lease ran out is reclaimed by any
+// process on any host, and one whose owner is a dead process on this host at once. record_fold,
+// finish_trial and release_trial throw LeaseLost when the trial was claimed again since.
 class SqliteTrialStore final : public TrialStore {
  public:
-  SqliteTrialStore(Store& store, std::int64_t sweep_id);
+  SqliteTrialStore(Store& store, std::int64_t sweep_id, const LeasePolicy& lease = {});
 
   std::vector<TrialRecord> trials() override;
   void add_trials(const std::vector<TrialRecord>& trials) override;
@@ -51,9 +65,19 @@ class SqliteTrialStore final : public TrialStore {
   std::optional<TrialRecord> best_trial() override;
 
  private:
+  struct Held {
+    TrialLease lease;
+    int number = 0;
+  };
+  const Held& held(std::int64_t trial_id) const;
+  [[noreturn]] void lost(const Held& held, const std::string& what);
+
   Store& store_;
   std::int64_t sweep_id_;
   std::string owner_;
+  LeasePolicy policy_;
+  std::map<std::int64_t, Held> held_;  // this process's claims, by trial id
+  LeaseHeartbeat heartbeat_;
 };
 
 }  // namespace eegsweep

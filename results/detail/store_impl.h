@@ -62,6 +62,14 @@ auto read_transaction(Connection& impl, Fn&& fn) -> decltype(fn()) {
   return transaction(impl, [](Connection& c) { c.db->exec("BEGIN"); }, std::forward<Fn>(fn));
 }
 
+// The bodies of three writes, run inside the caller's write transaction (store.cpp): Store's
+// plain writes run them as they are, the leased ones (trial_leases.cpp) after checking the lease.
+void write_fold(Connection& impl, std::int64_t trial_id, const FoldRecord& fold);
+void write_trial_finished(Connection& impl, std::int64_t trial_id, TrialStatus status,
+                          const std::string& error, std::optional<double> cv_mean,
+                          std::optional<double> cv_std);
+void write_trial_released(Connection& impl, std::int64_t trial_id);
+
 // Turns SQLite's exceptions into StoreError naming the file and the operation.
 template <class Fn>
 auto guarded(const Connection& impl, const char* operation, Fn&& fn) -> decltype(fn()) {

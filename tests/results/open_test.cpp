@@ -89,7 +89,7 @@ TEST(StoreOpen, AVersion1StoreIsUpgradedInPlace) {
       "WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid";
   EXPECT_EQ(sql_rows(old_path, schema_query), sql_rows(new_path, schema_query));
   EXPECT_EQ(sql_rows(old_path, "SELECT version FROM schema_version ORDER BY version"),
-            (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
+            (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
   {
     Store again(old_path);  // a second open does not upgrade twice
     ASSERT_TRUE(again.sweep(id).has_value());
@@ -98,9 +98,50 @@ TEST(StoreOpen, AVersion1StoreIsUpgradedInPlace) {
     splits.rows = {SplitRow{0, 0, "s1", "a"}};
     again.record_splits(id, splits);
   }
-  EXPECT_EQ(sql_rows(old_path, "SELECT count(*) FROM schema_version")[0][0], "2");
+  EXPECT_EQ(sql_rows(old_path, "SELECT count(*) FROM schema_version")[0][0], "3");
   EXPECT_EQ(sql_rows(old_path, "SELECT row, role, fold, group_name FROM split_rows"),
             (std::vector<std::vector<std::string>>{{"0", "cv", "0", "s1"}}));
+}
+
+// tests/results/data/schema_v2.sql is the schema as version 2 shipped it (git show
+// 2addb2f:results/schema.sql): a version-2 store with a trial left running by a process of the
+// time (no lease) is upgraded to version 3 in place, keeps its rows, and that trial can be
+// reclaimed under a lease.
+TEST(StoreOpen, AVersion2StoreIsUpgradedInPlaceAndItsRunningTrialIsReclaimable) {
+  TempDir dir;
+  const std::string old_path = dir.file("v2.db");
+  std::ofstream(old_path).close();
+  sql_rows(old_path, read_file(EEGSWEEP_SOURCE_DIR "/tests/results/data/schema_v2.sql"));
+  sql_rows(old_path, "INSERT INTO schema_version (version) VALUES (1); "
+                     "INSERT INTO schema_version (version) VALUES (2)");
+  // As a version-2 `sweep run` on another host left it: running, an owner, no lease.
+  sql_rows(old_path,
+           "INSERT INTO sweeps (id, name, identity_hash, metric_name, maximize, seed, created_at) "
+           "VALUES (5, 'grid', 'h', 'accuracy', 1, '1', '2026-01-01T00:00:00.000Z'); "
+           "INSERT INTO trials (sweep_id, number, params_json, params_hash, seed, status, owner) "
+           "VALUES (5, 0, '{}', 'p0', '1', 'running', 'elsewhere:7:8:boot')");
+  const std::int64_t sweep = 5;
+
+  const std::string new_path = dir.file("new.db");
+  { Store fresh(new_path); }
+  const std::string schema_query =
+      "SELECT m.name, p.name, p.type, p.pk FROM sqlite_master m, pragma_table_info(m.name) p "
+      "WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid";
+  {
+    Store upgraded(old_path);
+    EXPECT_EQ(sql_rows(old_path, schema_query), sql_rows(new_path, schema_query));
+    EXPECT_EQ(sql_rows(old_path, "SELECT version FROM schema_version ORDER BY version"),
+              (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
+    const auto claim = upgraded.claim_trial(sweep, "me:1:2:boot", LeasePolicy{60, 3},
+                                            test::kEveryoneAlive);
+    ASSERT_TRUE(claim.has_value()) << "a running trial without a lease counts as expired";
+    EXPECT_EQ(claim->trial.number, 0);
+    EXPECT_EQ(claim->lease.attempt, 1);
+  }
+  EXPECT_EQ(sql_rows(old_path, "SELECT attempt, lost_leases FROM trial_leases"),
+            (std::vector<std::vector<std::string>>{{"1", "1"}}));
+  { Store again(old_path); }  // a second open does not upgrade twice
+  EXPECT_EQ(sql_rows(old_path, "SELECT count(*) FROM schema_version")[0][0], "3");
 }
 
 TEST(StoreOpen, NewerSchemaVersionIsRefusedWithUpgradeHint) {
