@@ -7,7 +7,9 @@
 # A benchmark, not a test: CI never runs it.
 #
 #   scripts/bench/optuna_bench.sh [--seeds "1 2 3"] [--budget 40] [--muse-budget 12] [--out DIR]
-#                                 [--skip-muse] [--skip-synthetic]
+#                                 [--skip-muse] [--skip-synthetic] [--summary-only]
+#
+# --summary-only: no runs; rewrites DIR/summary.md from the results.tsv and trial files there.
 #
 # Needs build/sweep and build/bench/dataset_csv (a Release build: scripts/setup.sh) and Debian's
 # python3-optuna and python3-torch for /usr/bin/python3. Bench-only dependencies: when either
@@ -23,6 +25,7 @@ muse_budget=12
 out=bench-out/optuna
 skip_muse=0
 skip_synthetic=0
+summary_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --skip-muse) skip_muse=1; shift ;;
     --skip-synthetic) skip_synthetic=1; shift ;;
+    --summary-only) summary_only=1; shift ;;
     *) echo "optuna_bench: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -53,6 +57,7 @@ fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
+if [ "$summary_only" = 0 ]; then
 echo "## optuna_bench $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo
 echo "- load before: $(uptime)"
@@ -180,11 +185,13 @@ done
 echo
 echo "- load after: $(uptime)"
 echo
+fi
 # Time to the same best: target = min(best CV of eegsweep, best CV of Optuna) − 0.01 for that
 # data and seed; a tool's time to it is the wall time from its start until the first of its
-# trials with a completed CV mean ≥ target finished.
+# trials with a completed CV mean ≥ target finished. "to the other's best": the same with target =
+# the other tool's best CV − 0.01 ("never" when none of its trials got there).
 $py - "$out" > "$out/summary.md" <<'PY'
-import csv, sys, collections
+import collections, csv, math, sys
 out = sys.argv[1]
 rows = list(csv.DictReader(open(f"{out}/results.tsv"), delimiter="\t"))
 def time_to(trials_file, target):
@@ -196,20 +203,21 @@ def time_to(trials_file, target):
 pairs = collections.OrderedDict()
 for r in rows:
     pairs.setdefault((r["data"], r["seed"]), {})[r["tool"]] = r
-print("| data | seed | tool | trials | pruned | wall s | CPU s | best CV | test acc | target | wall s to target |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| data | seed | tool | trials | pruned | wall s | CPU s | best CV | test acc | target | wall s to target | wall s to the other's best − 0.01 |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 ratios = collections.defaultdict(lambda: collections.defaultdict(list))
 for (data, seed), tools in pairs.items():
     if set(tools) != {"eegsweep", "optuna"}:
         continue
     target = min(float(t["best_cv"]) for t in tools.values()) - 0.01
     reach = {}
-    for name in ("eegsweep", "optuna"):
+    for name, other in (("eegsweep", "optuna"), ("optuna", "eegsweep")):
         t = tools[name]
         reach[name] = time_to(t["trials_file"], target)
+        to_other = time_to(t["trials_file"], float(tools[other]["best_cv"]) - 0.01)
         print(f"| {data} | {seed} | {name} | {t['trials']} | {t['pruned']} | {float(t['wall_s']):.1f} | "
               f"{float(t['cpu_s']):.1f} | {float(t['best_cv']):.4f} | {float(t['test_acc']):.4f} | "
-              f"{target:.4f} | {reach[name]:.1f} |")
+              f"{target:.4f} | {reach[name]:.1f} | {'never' if math.isnan(to_other) else f'{to_other:.1f}'} |")
     e, o = tools["eegsweep"], tools["optuna"]
     ratios[data]["total wall"].append(float(o["wall_s"]) / float(e["wall_s"]))
     ratios[data]["CPU s"].append(float(o["cpu_s"]) / float(e["cpu_s"]))
