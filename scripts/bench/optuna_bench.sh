@@ -14,7 +14,7 @@
 # Needs build/sweep and build/bench/dataset_csv (a Release build: scripts/setup.sh) and Debian's
 # python3-optuna and python3-torch for /usr/bin/python3. Bench-only dependencies: when either
 # cannot be imported this script installs it with apt-get (python3-torch pulls in about 1 GiB of
-# packages; needs root); scripts/setup.sh never does. Results: DIR (default bench-out/optuna):
+# packages; root or sudo); scripts/setup.sh never does. Results: DIR (default bench-out/optuna):
 # results.tsv, summary.md, each run's log, store and per-trial finish times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,8 +51,11 @@ $py -c 'import optuna' 2>/dev/null || missing+=(python3-optuna)
 $py -c 'import torch' 2>/dev/null || missing+=(python3-torch)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "optuna_bench: installing ${missing[*]} (bench-only; python3-torch is about 1 GiB with its dependencies)" >&2
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-    { echo "optuna_bench: could not install ${missing[*]} (run as root, or install them)" >&2; exit 1; }
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  { $sudo_cmd apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 ||
+    { echo "optuna_bench: could not install ${missing[*]} with apt-get; install them and rerun" >&2; exit 1; }
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
