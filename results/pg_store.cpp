@@ -221,7 +221,7 @@ int PgStore::generate_trials(std::int64_t sweep_id, int folds, const SuggestTria
 }
 
 std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::string& owner,
-                                             const LeasePolicy& policy) {
+                                             const LeasePolicy& policy, ClaimOrder order) {
   // One statement (one round trip). First, units whose lease lapsed once too often fail, with
   // their trials and those trials' pending units: a unit that kills its worker every time must not
   // be handed out for ever. Then the claim, which skips such trials.
@@ -252,7 +252,9 @@ std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::s
           "               AND c.lost_leases < $4))"
           "          AND NOT EXISTS (SELECT 1 FROM units x WHERE x.trial_id = c.trial_id AND"
           "               x.status = 'running' AND x.lease_until < now() AND x.lost_leases >= $4)"
-          "        ORDER BY c.trial_id, c.fold LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
+          "        ORDER BY " +
+          (order == ClaimOrder::fold_major ? "c.fold, c.trial_id" : "c.trial_id, c.fold") +
+          " LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
           "  WHERE u.trial_id = next.trial_id AND u.fold = next.fold"
           "  RETURNING u.trial_id, u.fold, u.attempt), "
           "trial AS ("
@@ -358,7 +360,7 @@ bool PgStore::record_unit(const UnitClaim& claim, const std::string& owner, cons
     const auto [mean, std] = cv(folds(trial_id));
     pg_->exec(std::string("UPDATE trials SET status = 'completed', error = NULL, owner = NULL, "
                           "cv_mean = $2, cv_std = $3, finished_at = ") +
-                  kNow + " WHERE id = $1 AND status <> 'failed'",
+                  kNow + " WHERE id = $1 AND status NOT IN ('failed', 'pruned')",
               {integer(trial_id), real(mean), real(std)}, "finish the trial");
   }
   return true;
@@ -402,8 +404,9 @@ void PgStore::release_unit(const UnitClaim& claim, const std::string& owner) {
 
 UnitCounts PgStore::unit_counts(std::int64_t sweep_id) {
   const PgResult r = pg_->exec(
-      "SELECT COUNT(*) FILTER (WHERE u.status = 'pending' AND t.status <> 'failed'), "
-      "COUNT(*) FILTER (WHERE u.status = 'running' AND t.status <> 'failed'), "
+      // A pruned trial's unit that another worker trains is not waited for (nor reclaimed).
+      "SELECT COUNT(*) FILTER (WHERE u.status = 'pending' AND t.status NOT IN ('failed', 'pruned')), "
+      "COUNT(*) FILTER (WHERE u.status = 'running' AND t.status NOT IN ('failed', 'pruned')), "
       "COUNT(*) FILTER (WHERE u.status = 'done'), COUNT(*) FILTER (WHERE u.status = 'failed') "
       "FROM units u JOIN trials t ON t.id = u.trial_id WHERE t.sweep_id = $1",
       {integer(sweep_id)}, "unit_counts");
