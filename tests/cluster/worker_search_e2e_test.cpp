@@ -56,7 +56,7 @@ parameters:
 )";
 
 // Bands 27/27 = 1 and 27/9 = 3 (27/3 = 9 is beyond 6 epochs). Trial 6's learning rate is so small
-// that its fold-1 loss after one epoch is the highest of all six (checked below from the stored
+// that its fold-1 loss after one epoch is above most others' (checked below from the stored
 // curves, as the premise of the pruning assertions).
 const char* kHyperbandGrid = R"(
 method: grid
@@ -204,17 +204,21 @@ TEST_F(WorkerSearch, TwoWorkersPruneByHyperbandAndPullListsThePrunedTrials) {
                           "t.id = u.trial_id) <> 'pruned')"),
             "0");
 
-  // The premise: trial 6's fold-1 loss after epoch 1 is the highest of all six.
-  const auto band1 = pg_rows(url, "SELECT t.number, e.val_loss FROM epochs e JOIN trials t ON t.id = "
-                                  "e.trial_id WHERE e.fold = 0 AND e.epoch = 0 ORDER BY e.val_loss DESC");
-  ASSERT_EQ(band1.size(), 6u);  // every trial trained fold 1 for at least one epoch
-  ASSERT_EQ(band1[0][0], "6") << "trial 6 is not the worst at epoch 1: the data no longer fit this test";
   // Trial 6's fold 1 is the last fold-1 unit claimed (fold-major), when at most one other fold-1
-  // unit is still in flight: at least 4 of the others are stored, so the cut-off (element
-  // floor(n/3) ≥ 1 of n ≥ 5 sorted values) lies below trial 6's value whatever the timing.
+  // unit is still in flight: at band 1 it is compared with n - 1 ≥ 4 of the other five, and the
+  // cut-off is element floor(n/3) (1 or 2) of the n sorted losses. If its epoch-1 loss is above
+  // that of at least 3 of the five (the premise, from the stored curves), any 4 of them hold 2
+  // lower losses and all 5 hold 3: it is pruned at band 1 whatever the timing.
+  const auto band1 = pg_rows(url, "SELECT t.number, e.val_loss FROM epochs e JOIN trials t ON t.id = "
+                                  "e.trial_id WHERE e.fold = 0 AND e.epoch = 0 ORDER BY t.number");
+  ASSERT_EQ(band1.size(), 6u);  // every trial trained fold 1 for at least one epoch
+  const double loss6 = std::stod(band1[5][1]);
+  int lower = 0;
+  for (int i = 0; i < 5; ++i) lower += std::stod(band1[static_cast<std::size_t>(i)][1]) < loss6;
+  ASSERT_GE(lower, 3) << "trial 6's epoch-1 loss is not above 3 of the others: the data no longer fit this test";
   const std::string reason = pg_value(url, "SELECT status || ': ' || error FROM trials WHERE number = 6");
   char value[32];
-  std::snprintf(value, sizeof value, "%.6g", std::stod(band1[0][1]));
+  std::snprintf(value, sizeof value, "%.6g", loss6);
   EXPECT_EQ(reason.rfind("pruned: pruned by hyperband at band 1 (fold 1, epoch 1): loss " + std::string(value) +
                              " worse than the cut-off ", 0),
             0u)
