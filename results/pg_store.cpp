@@ -299,7 +299,8 @@ bool PgStore::record_unit(const UnitClaim& claim, const std::string& owner, cons
   // One statement, so one round trip and atomic by itself: the unit is marked done only while the
   // claim holds (a worker that took it over waits for the row lock), and the fold, its epochs and
   // its confusion cells are inserted only from that row. No fold is ever replaced: a fold exists
-  // exactly when its unit is done, and a done unit is never claimed again. The parents inserted
+  // only for a done unit (every done unit has one, but those a pruned trial left untrained:
+  // prune_unit), and a done unit is never claimed again. The parents inserted
   // here satisfy the children's foreign keys, which PostgreSQL checks at the statement's end.
   std::vector<PgParam> params = claim_params(claim, owner);  // $1 trial, $2 fold, $3 owner, $4 attempt
   auto next = [&](PgParam value, const char* type) {
@@ -384,16 +385,21 @@ void PgStore::fail_trial(std::int64_t trial_id, const std::string& error) {
   pg_->exec("UPDATE units SET status = 'failed', error = COALESCE(error, 'another fold failed') "
             "WHERE trial_id = $1 AND status = 'pending'",
             {integer(trial_id)}, "fail_trial");
+  // A pruned trial stays pruned (as in `sweep run`, a fold of it still training is ignored).
   pg_->exec(std::string("UPDATE trials SET status = 'failed', error = $2, owner = NULL, "
                         "cv_mean = NULL, cv_std = NULL, finished_at = ") +
-                kNow + " WHERE id = $1",
+                kNow + " WHERE id = $1 AND status <> 'pruned'",
             {integer(trial_id), text(error)}, "fail_trial");
 }
 
 void PgStore::release_unit(const UnitClaim& claim, const std::string& owner) {
   pg_transaction(*pg_, [&] {
-    pg_->exec(std::string("UPDATE units SET status = 'pending', owner = NULL, lease_until = NULL "
-                          "WHERE ") + kClaimHolds,
+    // A unit of a trial pruned meanwhile is not trained again (as prune_unit leaves it).
+    pg_->exec(std::string("UPDATE units SET owner = NULL, lease_until = NULL, status = CASE WHEN "
+                          "(SELECT status FROM trials WHERE id = $1) = 'pruned' THEN 'done' ELSE "
+                          "'pending' END, error = CASE WHEN (SELECT status FROM trials WHERE id = "
+                          "$1) = 'pruned' THEN 'not trained: the trial was pruned' ELSE error END WHERE ") +
+                  kClaimHolds,
               claim_params(claim, owner), "release_unit");
     pg_->exec("UPDATE trials SET status = 'pending', owner = NULL WHERE id = $1 AND status = "
               "'running' AND NOT EXISTS (SELECT 1 FROM units WHERE trial_id = $1 AND status = "
