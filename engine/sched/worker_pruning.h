@@ -16,8 +16,10 @@
 // - Claims take fold 1 of every stored trial before any later fold (ClaimOrder::fold_major).
 //
 // Not guaranteed: that two runs of the same sweep prune the same trials — a verdict depends on
-// which trials other workers had stored when it was made (with one worker and -j 1 on a bayes
-// sweep, every earlier trial has finished, so it is `sweep run -j 1`'s).
+// which trials other workers had stored when it was made. With one worker and -j 1 it is
+// `sweep run -j 1`'s on a bayes sweep (every earlier trial has finished) and for hyperband alone
+// on a grid (the same earlier fold-1 curves); not for cv_forgiving on a grid, whose fold-major
+// claims complete the first trial (the incumbent) only after every trial's fold 1.
 
 #include <cstdint>
 #include <optional>
