@@ -1,31 +1,12 @@
 // baseline_folds: the sweep's linear baseline on the same folds (schema.sql, issue 11).
 #include <nlohmann/json.hpp>
 
-#include <cmath>
-
+#include "results/detail/record_rows.h"
 #include "results/detail/store_impl.h"
 
 namespace eegsweep {
 
 namespace {
-
-void bind_metric(SQLite::Statement& statement, int index, double value) {
-  if (std::isnan(value)) {
-    statement.bind(index);  // SQLite would store NaN as NULL anyway; say so
-  } else {
-    statement.bind(index, value);
-  }
-}
-
-std::string confusion_json(const ConfusionMatrix& confusion) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (int t = 0; t < confusion.classes; ++t) {
-    nlohmann::json row = nlohmann::json::array();
-    for (int p = 0; p < confusion.classes; ++p) row.push_back(confusion.at(t, p));
-    rows.push_back(row);
-  }
-  return rows.dump();
-}
 
 ConfusionMatrix parse_confusion(const std::string& text, const std::string& where) {
   const nlohmann::json rows = nlohmann::json::parse(text, nullptr, false);
@@ -49,30 +30,8 @@ void Store::record_baseline(std::int64_t sweep_id, const std::vector<BaselineFol
   store_detail::guarded(*impl_, "record_baseline", [&] {
     store_detail::write_transaction(*impl_, [&] {
       if (!impl_->db->tableExists("baseline_folds")) return;  // a version 1 database
-      SQLite::Statement insert(
-          *impl_->db,
-          "INSERT OR IGNORE INTO baseline_folds (sweep_id, model, fold, train_rows, val_rows, epochs, "
-          "loss, accuracy, precision_macro, recall_macro, f1_macro, per_class, confusion, "
-          "weights_hash, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (const auto& f : folds) {
-        insert.reset();
-        insert.bind(1, sweep_id);
-        insert.bind(2, f.model);
-        insert.bind(3, f.fold);
-        insert.bind(4, f.train_rows);
-        insert.bind(5, f.val_rows);
-        insert.bind(6, f.epochs);
-        bind_metric(insert, 7, f.scores.loss);
-        bind_metric(insert, 8, f.scores.accuracy);
-        bind_metric(insert, 9, f.scores.precision_macro);
-        bind_metric(insert, 10, f.scores.recall_macro);
-        bind_metric(insert, 11, f.scores.f1_macro);
-        insert.bind(12, store_detail::per_class_json(f.scores));
-        insert.bind(13, confusion_json(f.confusion));
-        insert.bind(14, f.weights_hash);
-        insert.bind(15, f.seconds);
-        insert.exec();
-      }
+      store_detail::insert_rows(*impl_->db, store_detail::baseline_fold_rows(sweep_id, folds),
+                                /*skip_existing=*/true);
     });
   });
 }

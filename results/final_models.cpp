@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "results/detail/record_rows.h"
 #include "results/detail/store_impl.h"
 
 namespace eegsweep {
@@ -11,24 +12,6 @@ namespace eegsweep {
 namespace store_detail {
 
 namespace {
-
-nlohmann::json layout_json(const TrainedModel& model) {
-  const ParameterLayout layout(model.config);
-  return {
-      {"input_size", model.config.input_size},
-      {"timesteps", model.config.timesteps},
-      {"hidden_size", model.config.hidden_size},
-      {"num_layers", model.config.num_layers},
-      {"head", head_name(model.config.head)},
-      {"num_classes", model.config.num_classes},
-      {"batch_size", model.batch_size},
-      {"parameters", layout.total},
-      {"weights", "float32 little-endian; per GRU layer W (3 x H x I), R (3 x H x H), bW (3 x H), "
-                  "bR (3 x H), gates r, z, n; then the head Wd (C x D), bd (C) (engine/model/weights.h)"},
-      {"feature_names", model.feature_names},
-      {"class_names", model.class_names},
-  };
-}
 
 template <class T>
 T field(const nlohmann::json& json, const char* name, const std::string& where) {
@@ -47,27 +30,7 @@ void insert_final_model(SQLite::Database& db, std::int64_t final_run_id, const T
   // A database of schema version 1 (before the upgrade path) has no place for it: its runs stay
   // without a model, as they were, and `predict` says so.
   if (!db.tableExists("final_run_models")) return;
-  if (weights_hash(model.weights) != hash) {
-    throw StoreError("final run " + std::to_string(final_run_id) +
-                     ": the model's weights do not have the run's weights hash " + hash);
-  }
-  if (ParameterLayout(model.config).total != model.weights.values.size()) {
-    throw StoreError("final run " + std::to_string(final_run_id) + ": " +
-                     std::to_string(model.weights.values.size()) + " weights, the layout has " +
-                     std::to_string(ParameterLayout(model.config).total));
-  }
-  const nlohmann::json standardizer = {{"mean", model.standardizer.mean},
-                                       {"inv_std", model.standardizer.inv_std}};
-  SQLite::Statement insert(db,
-                           "INSERT INTO final_run_models (final_run_id, layout_json, "
-                           "standardizer_json, weights, weights_hash) VALUES (?, ?, ?, ?, ?)");
-  insert.bind(1, final_run_id);
-  insert.bind(2, layout_json(model).dump());
-  insert.bind(3, standardizer.dump());
-  insert.bind(4, model.weights.values.data(),
-              static_cast<int>(model.weights.values.size() * sizeof(float)));
-  insert.bind(5, hash);
-  insert.exec();
+  insert_rows(db, final_model_rows(final_run_id, model, hash));
 }
 
 }  // namespace store_detail

@@ -88,6 +88,9 @@ void copy_sweeps(PgConnection& pg, SQLite::Database& db, const std::vector<std::
           select += " WHERE sweep_id = ANY($1::bigint[])";
         } else if (names.count("trial_id")) {
           select += " WHERE trial_id IN (SELECT id FROM trials WHERE sweep_id = ANY($1::bigint[]))";
+        } else if (names.count("final_run_id")) {  // a final run's model and group scores
+          select += " WHERE final_run_id IN (SELECT r.id FROM final_runs r JOIN trials t ON t.id = "
+                    "r.trial_id WHERE t.sweep_id = ANY($1::bigint[]))";
         } else {
           continue;  // belongs to no sweep
         }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "results/detail/pg_connection.h"
+#include "results/detail/record_rows.h"
 #include "results/detail/store_impl.h"
 #include "results/schema_pg_sql.h"
 
@@ -357,14 +358,26 @@ bool PgStore::record_unit(const UnitClaim& claim, const std::string& owner, cons
   // every fold; two that see it at once write the same statistics.
   const PgResult left = pg_->exec("SELECT COUNT(*) FROM units WHERE trial_id = $1 AND status <> 'done'",
                                   {integer(trial_id)}, "record_unit");
-  if (left.integer(0, 0) == 0) {
-    const auto [mean, std] = cv(folds(trial_id));
-    pg_->exec(std::string("UPDATE trials SET status = 'completed', error = NULL, owner = NULL, "
-                          "cv_mean = $2, cv_std = $3, finished_at = ") +
-                  kNow + " WHERE id = $1 AND status NOT IN ('failed', 'pruned')",
-              {integer(trial_id), real(mean), real(std)}, "finish the trial");
-  }
+  if (left.integer(0, 0) == 0) complete_trial(trial_id, cv);
   return true;
+}
+
+void PgStore::complete_trial(std::int64_t trial_id, const CvStatistics& cv) {
+  const auto [mean, std] = cv(folds(trial_id));
+  pg_->exec(std::string("UPDATE trials SET status = 'completed', error = NULL, owner = NULL, "
+                        "cv_mean = $2, cv_std = $3, finished_at = ") +
+                kNow + " WHERE id = $1 AND status NOT IN ('failed', 'pruned')",
+            {integer(trial_id), real(mean), real(std)}, "finish the trial");
+}
+
+int PgStore::complete_done_trials(std::int64_t sweep_id, const CvStatistics& cv) {
+  const PgResult done = pg_->exec(
+      "SELECT t.id FROM trials t WHERE t.sweep_id = $1 AND t.status IN ('pending', 'running') AND "
+      "EXISTS (SELECT 1 FROM units u WHERE u.trial_id = t.id) AND NOT EXISTS (SELECT 1 FROM units "
+      "u WHERE u.trial_id = t.id AND u.status <> 'done') ORDER BY t.id",
+      {integer(sweep_id)}, "complete_done_trials");
+  for (int row = 0; row < done.rows(); ++row) complete_trial(done.integer(row, 0), cv);
+  return done.rows();
 }
 
 bool PgStore::fail_unit(const UnitClaim& claim, const std::string& owner, const std::string& error) {
@@ -504,6 +517,8 @@ std::int64_t PgStore::record_final_run(const FinalRunRecord& run) {
     if (inserted.rows() == 0) return final_run(run.trial_id)->id;  // another worker's, first
     const std::int64_t run_id = inserted.integer(0, 0);
     insert_confusion(*pg_, run.trial_id, std::nullopt, run_id, run.confusion);
+    if (run.model) insert_rows(*pg_, store_detail::final_model_rows(run_id, *run.model, run.weights_hash));
+    insert_rows(*pg_, store_detail::final_run_group_rows(run_id, run.test_groups));
     return run_id;
   });
 }

@@ -83,6 +83,10 @@ class PgStore {
   using CvStatistics = std::function<std::pair<double, double>(const std::vector<FoldRecord>&)>;
   bool record_unit(const UnitClaim& claim, const std::string& owner, const FoldRecord& fold,
                    const CvStatistics& cv);
+  // Completes the trials whose units are all done but which are not completed yet: the worker
+  // that recorded the last unit completes it a statement later, or died in between. The final
+  // run calls this first, so that it never picks its best trial without one about to complete.
+  int complete_done_trials(std::int64_t sweep_id, const CvStatistics& cv);
   // Training failed: the unit and its trial fail with `error`, the trial's other units too.
   bool fail_unit(const UnitClaim& claim, const std::string& owner, const std::string& error);
   // Early termination (pg_pruning.cpp). One transaction, only while the claim holds (false,
@@ -107,19 +111,33 @@ class PgStore {
   std::vector<FoldRecord> folds(std::int64_t trial_id);  // metrics and best epochs, no epochs/cells
   std::optional<TrialRecord> best_trial(std::int64_t sweep_id);
   std::optional<FinalRunRecord> final_run(std::int64_t trial_id);  // the "final" one
+  // With its model (final_run_models) and per-test-group scores (final_run_groups).
   std::int64_t record_final_run(const FinalRunRecord& run);
+  // Issue 11's evaluation records, as `sweep run` stores them (pg_evaluation_records.cpp), each
+  // under the sweep's records lock, so that workers starting together store them once:
+  // the splits, unless the sweep has them (they follow from its identity: the same every time);
+  void record_splits(std::int64_t sweep_id, const SweepSplits& splits);
+  // the linear baseline: compute() runs and its folds are stored only when the sweep has none
+  // yet; the others wait for the lock and find them. Returns the folds computed here (empty when
+  // another worker had stored them).
+  std::vector<BaselineFoldRecord> record_baseline_once(
+      std::int64_t sweep_id, const std::function<std::vector<BaselineFoldRecord>()>& compute);
+
   // A session advisory lock that lets one worker run the final run; false when another holds it.
   bool try_lock_final_run(std::int64_t sweep_id);
   void unlock_final_run(std::int64_t sweep_id);
 
  private:
+  void complete_trial(std::int64_t trial_id, const CvStatistics& cv);  // cv over its stored folds
+
   std::unique_ptr<store_detail::PgConnection> pg_;
 };
 
 // Copies every sweep named `sweep_name` (all sweeps when empty) with its trials, folds, epochs,
-// confusion cells, final runs and units from the PostgreSQL store at `url` into the SQLite file
-// `sqlite_path` (created; refused when it exists unless `replace`). Ids are kept, so the file
-// reads exactly as the server does. Returns the number of sweeps copied; throws StoreError.
+// confusion cells, final runs (with their models and group scores), splits, baseline and units
+// from the PostgreSQL store at `url` into the SQLite file `sqlite_path` (created; refused when it
+// exists unless `replace`). Ids are kept, so the file reads exactly as the server does. Returns
+// the number of sweeps copied; throws StoreError.
 int pull_sweeps(const std::string& url, const std::string& sqlite_path,
                 const std::string& sweep_name, bool replace);
 

@@ -255,13 +255,17 @@ std::vector<FoldRecord> Store::folds(std::int64_t trial_id) {
       SQLite::Database& db = *impl_->db;
       std::vector<FoldRecord> folds;
       {
+        // A version-1 store opened read-only has no split_folds (it is upgraded only when written).
+        const std::string held_out_group =
+            db.tableExists("split_folds")
+                ? "(SELECT sf.held_out_group FROM split_folds sf JOIN trials t ON t.sweep_id = "
+                  "sf.sweep_id WHERE t.id = folds.trial_id AND sf.fold = folds.fold)"
+                : "NULL";
         SQLite::Statement select(db,
                                  "SELECT fold, train_rows, val_rows, best_epoch, loss, accuracy, "
                                  "precision_macro, recall_macro, f1_macro, per_class, seconds, "
-                                 "backend_detail, (SELECT sf.held_out_group FROM split_folds sf "
-                                 "JOIN trials t ON t.sweep_id = sf.sweep_id WHERE t.id = "
-                                 "folds.trial_id AND sf.fold = folds.fold) "
-                                 "FROM folds WHERE trial_id = ? ORDER BY fold");
+                                 "backend_detail, " + held_out_group +
+                                 " FROM folds WHERE trial_id = ? ORDER BY fold");
         select.bind(1, trial_id);
         while (select.executeStep()) {
           FoldRecord fold;

@@ -103,6 +103,21 @@ struct SweepSplits {
   std::vector<SplitRow> rows;
 };
 
+// One group's share of a grouped test set's final run (final_run_groups): its rows, accuracy,
+// balanced accuracy (mean recall over the classes the group has) and confusion matrix.
+struct FinalRunGroup {
+  std::string group;
+  std::int64_t rows = 0;
+  double accuracy = 0, balanced_accuracy = 0;
+  ConfusionMatrix confusion;
+};
+
+// The groups one fold validates on (from split_rows), with their row counts.
+struct FoldGroup {
+  std::string group;
+  std::int64_t rows = 0;
+};
+
 // One fold of the sweep's linear baseline (issue 11; table baseline_folds, baselines.cpp).
 struct BaselineFoldRecord {
   std::string model;  // e.g. "linear_softmax"
@@ -185,6 +200,12 @@ class Store {
   void record_splits(std::int64_t sweep_id, const SweepSplits& splits);
   // Each fold's held-out group (leave-one-group-out), by fold; empty when not recorded.
   std::vector<std::string> held_out_groups(std::int64_t sweep_id);
+  // The groups each fold validates on, by fold, in name order; empty when the sweep's rows have
+  // no groups or its splits were not recorded (a store from before they were).
+  std::vector<std::vector<FoldGroup>> fold_groups(std::int64_t sweep_id);
+  // A final run's per-group scores, in group name order; empty when its test set is not grouped
+  // or the store predates final_run_groups.
+  std::vector<FinalRunGroup> final_run_groups(std::int64_t final_run_id);
 
   std::vector<TrialRecord> trials(std::int64_t sweep_id);
   std::optional<TrialRecord> trial(std::int64_t sweep_id, int number);

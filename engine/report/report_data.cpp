@@ -142,6 +142,7 @@ std::string build_report_json(Store& store, const SweepInfo& sweep) {
                        {"score", number_or_null(metric_value(f.val, metric))},
                        {"val", metrics_json(f.val)}, {"train_rows", f.train_rows},
                        {"val_rows", f.val_rows}, {"seconds", f.seconds},
+                       {"held_out_group", f.held_out_group},
                        {"confusion", confusion_json(f.confusion)},
                        {"curve", {{"train_loss", train_loss}, {"val_loss", val_loss}, {"val_metric", val_metric}}}});
     }
@@ -189,19 +190,36 @@ std::string build_report_json(Store& store, const SweepInfo& sweep) {
     }
   }
 
+  // Grouped data: which groups each fold validates on. Scores per group come from the folds
+  // (leave-one-group-out: one group per fold) and from the final runs' test groups.
+  json fold_groups = json::array();
+  for (const auto& fold : store.fold_groups(sweep.id)) {
+    json groups = json::array();
+    for (const auto& g : fold) groups.push_back({{"group", g.group}, {"rows", g.rows}});
+    fold_groups.push_back(groups);
+  }
+
   json final_runs = json::array();
   for (const auto& r : store.final_runs(sweep.id)) {
+    json groups = json::array();
+    for (const auto& g : store.final_run_groups(r.id)) {
+      groups.push_back({{"group", g.group}, {"rows", g.rows}, {"accuracy", number_or_null(g.accuracy)},
+                        {"balanced_accuracy", number_or_null(g.balanced_accuracy)},
+                        {"confusion", confusion_json(g.confusion)}});
+    }
     final_runs.push_back({{"trial", number_of.count(r.trial_id) ? json(number_of[r.trial_id]) : json()},
                           {"kind", r.kind}, {"epochs", r.epochs}, {"test", metrics_json(r.test)},
                           {"score", number_or_null(metric_value(r.test, metric))},
                           {"confusion", confusion_json(r.confusion)}, {"device", r.device},
-                          {"weights_hash", r.weights_hash}, {"created_at", r.created_at}});
+                          {"weights_hash", r.weights_hash}, {"created_at", r.created_at},
+                          {"groups", groups}});
   }
 
   out["sweep"] = summary;
   out["params"] = params;
   out["trials"] = trial_list;
   out["final_runs"] = final_runs;
+  out["fold_groups"] = fold_groups;
   out["importance"] = importance;
   // Stored text (an error message, a spec) that is not valid UTF-8 is shown with U+FFFD, not refused.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

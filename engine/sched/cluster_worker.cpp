@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/sched/backend_choice.h"
+#include "engine/sched/cluster_evaluation_records.h"
 #include "engine/sched/final_run.h"
 #include "engine/sched/process_owner.h"
 #include "engine/sched/progress.h"
@@ -199,6 +200,9 @@ void final_run(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, P
                std::int64_t sweep_id, Progress& progress, WorkerSummary& summary) {
   if (plan.holdout.test.empty() || !store.try_lock_final_run(sweep_id)) return;
   try {
+    store.complete_done_trials(sweep_id, [&](const std::vector<FoldRecord>& folds) {
+      return cv_statistics(folds, spec.metric.name);
+    });
     const std::optional<TrialRecord> best = store.best_trial(sweep_id);
     if (best && !store.final_run(best->id)) {
       progress.log(fmt::format("final run: trial {} retrained on all {} non-test rows",
@@ -252,6 +256,7 @@ WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
                            "{} done", this_process_owner(), spec.name, store.name(),
                            before.pending, before.running, before.done));
   progress.set_done(0, before.done);
+  record_cluster_evaluation(spec, plan, store, summary.sweep_id, progress);
 
   const WorkerPruning pruning(spec, store, summary.sweep_id);  // early_terminate: worker_pruning.h
   Worker worker(spec, options, plan, backend, store, *search, pruning, summary.sweep_id, progress);

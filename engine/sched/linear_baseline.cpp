@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "engine/cpu/dense_head.h"
 #include "engine/model/training_rules.h"
 
@@ -100,6 +102,18 @@ std::vector<BaselineFoldRecord> linear_baseline(const SweepSpec& spec, const Swe
     folds.push_back(train_linear_baseline(*plan.data, final_data(spec, plan), kBaselineTestFold));
   }
   return folds;
+}
+
+std::string baseline_summary(const std::vector<BaselineFoldRecord>& folds, const std::string& metric) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& f : folds) {
+    if (f.fold == kBaselineTestFold) continue;
+    sum += metric_value(f.scores, metric);
+    ++n;
+  }
+  return fmt::format("baseline (linear softmax on the same folds): {} {:.4f} over {} folds", metric,
+                     n ? sum / n : 0.0, n);
 }
 
 }  // namespace eegsweep

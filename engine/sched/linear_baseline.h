@@ -8,6 +8,7 @@
 // kLinearBaselineLearningRate, no early stopping, so the validation rows choose nothing. Plain
 // loops on one thread: the same rows give the same bits on every run.
 
+#include <string>
 #include <vector>
 
 #include "engine/sched/sweep_plan.h"
@@ -25,5 +26,8 @@ BaselineFoldRecord train_linear_baseline(const Dataset& data, const FoldData& fo
 
 // Every fold of the plan, then (when there are test rows) all non-test rows → the test rows.
 std::vector<BaselineFoldRecord> linear_baseline(const SweepSpec& spec, const SweepPlan& plan);
+
+// The line a sweep logs: the baseline's mean `metric` over the cross-validation folds.
+std::string baseline_summary(const std::vector<BaselineFoldRecord>& folds, const std::string& metric);
 
 }  // namespace eegsweep

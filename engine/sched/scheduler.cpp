@@ -161,15 +161,7 @@ void record_linear_baseline(const SweepSpec& spec, const SweepPlan& plan, Store&
   if (!store.baseline(sweep_id).empty()) return;
   const std::vector<BaselineFoldRecord> folds = linear_baseline(spec, plan);
   store.record_baseline(sweep_id, folds);
-  double sum = 0;
-  int n = 0;
-  for (const auto& f : folds) {
-    if (f.fold == kBaselineTestFold) continue;
-    sum += metric_value(f.scores, spec.metric.name);
-    ++n;
-  }
-  progress.log(fmt::format("baseline (linear softmax on the same folds): {} {:.4f} over {} folds",
-                           spec.metric.name, n ? sum / n : 0.0, n));
+  progress.log(baseline_summary(folds, spec.metric.name));
 }
 
 }  // namespace

@@ -294,5 +294,146 @@ TEST_F(Report, AnUnwritableOutputExits74AndLeavesNothingBehind) {
   EXPECT_EQ(left, std::vector<std::string>{"not-a-dir"});
 }
 
+// Grouped data: a leave-one-group-out sweep with two test groups (scores per held-out group and
+// per test group), and a grouped k-fold sweep (which groups each fold holds; no per-group score).
+class GroupedReport : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    temp_ = new fixtures::TempDir();
+    const std::string common = R"(
+method: grid
+data:
+  format: synthetic
+  synthetic: {rows: 150, features: 8, classes: 3, noise: 0.8, groups: 5, seed: 3}
+seed: 5
+device: cpu
+parameters:
+  hidden_size: {values: [4, 8]}
+  timesteps: {value: 4}
+  epochs: {value: 3}
+)";
+    temp_->write("logo.yaml", "name: logo\ncv: {method: leave_one_group_out, group_by: recording}\n"
+                              "test: {groups: [rec3, rec4]}\n" + common);
+    temp_->write("kfold.yaml", "name: kfold\ncv: {folds: 2, group_by: recording}\ntest_split: 0\n" + common);
+    for (const std::string name : {"logo", "kfold"}) {
+      const auto run = run_sweep_command({"run", name + ".yaml"}, temp_->path(), "run-" + name);
+      ASSERT_EQ(run.exit_code, 0) << run.err;
+      const auto report = run_sweep_command({"report", "--db", "results/" + name + ".db", "-o", name + ".html"},
+                                            temp_->path(), "report-" + name);
+      ASSERT_EQ(report.exit_code, 0) << report.err;
+    }
+  }
+  static void TearDownTestSuite() {
+    delete temp_;
+    temp_ = nullptr;
+  }
+  static std::string dom_of(const std::string& name) {
+    const std::string browser = find_browser();
+    if (browser.empty()) return {};
+    return dump_dom(browser, temp_->file(name + ".html"), temp_->file("profile-" + name));
+  }
+  static fixtures::TempDir* temp_;
+};
+
+fixtures::TempDir* GroupedReport::temp_ = nullptr;
+
+TEST_F(GroupedReport, PageDataCarryEachFoldsHeldOutGroupAndEachTestGroupsScore) {
+  const auto data = page_data(read_text(temp_->file("logo.html")));
+  SQLite::Database db(temp_->file("results/logo.db"));
+  SQLite::Statement folds(db, R"(select t.number, f.fold, sf.held_out_group from folds f
+                                 join trials t on t.id = f.trial_id
+                                 join split_folds sf on sf.sweep_id = t.sweep_id and sf.fold = f.fold)");
+  int checked = 0;
+  while (folds.executeStep()) {
+    for (const auto& t : data["trials"]) {
+      if (t["number"] != folds.getColumn(0).getInt()) continue;
+      EXPECT_EQ(t["folds"][folds.getColumn(1).getInt()]["held_out_group"], folds.getColumn(2).getString());
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 2 * 3);  // 2 trials × the 3 groups left after the 2 test groups
+  SQLite::Statement groups(db, R"(select g.group_name, g.rows, g.accuracy, g.recall_macro from final_run_groups g
+                                  join final_runs r on r.id = g.final_run_id where r.kind = 'final'
+                                  order by g.group_name)");
+  ASSERT_EQ(data["final_runs"].size(), 1u);
+  const auto& page_groups = data["final_runs"][0]["groups"];
+  std::vector<std::string> names;
+  std::size_t i = 0;
+  while (groups.executeStep()) {
+    ASSERT_LT(i, page_groups.size());
+    names.push_back(groups.getColumn(0).getString());
+    EXPECT_EQ(page_groups[i]["group"], groups.getColumn(0).getString());
+    EXPECT_EQ(page_groups[i]["rows"], groups.getColumn(1).getInt64());
+    EXPECT_EQ(page_groups[i]["accuracy"].get<double>(), groups.getColumn(2).getDouble());
+    EXPECT_EQ(page_groups[i]["balanced_accuracy"].get<double>(), groups.getColumn(3).getDouble());
+    ++i;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"rec3", "rec4"}));
+  EXPECT_EQ(page_groups.size(), 2u);
+}
+
+TEST_F(GroupedReport, BrowserDrawsAScorePerHeldOutGroupAndPerTestGroup) {
+  const std::string dom = dom_of("logo");
+  if (dom.empty()) GTEST_SKIP() << "no chromium-headless-shell or chromium on PATH (scripts/test.sh installs it)";
+  ASSERT_NE(dom.find("data-report=\"drawn\""), std::string::npos) << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("<div id=\"report-errors\"></div>"), std::string::npos)
+      << dom.substr(dom.find("report-errors"), 3000);
+  SQLite::Database db(temp_->file("results/logo.db"));
+  const auto count = [&](const std::string& sql) { return static_cast<std::size_t>(db.execAndGet(sql).getInt()); };
+  EXPECT_EQ(count_of(dom, "class=\"group-point\""),
+            count(R"(select count(*) from folds f join trials t on t.id = f.trial_id
+                     join split_folds sf on sf.sweep_id = t.sweep_id and sf.fold = f.fold
+                     where t.status = 'completed' and sf.held_out_group is not null)"));
+  EXPECT_EQ(count_of(dom, "class=\"group-row\""), 3u);
+  EXPECT_EQ(count_of(dom, "class=\"group-best-line\""), 1u);
+  EXPECT_EQ(count_of(dom, "class=\"test-group-row\""), 2u);
+  EXPECT_EQ(count_of(dom, "class=\"test-group-bar\""), 2u);
+  // Each held-out group's row: its validation rows and the best trial's score there, as stored.
+  SQLite::Statement best(db, R"(select sf.held_out_group, f.val_rows, printf('%.4f', f.accuracy) from folds f
+                                join split_folds sf on sf.fold = f.fold
+                                where f.trial_id = (select trial_id from leaderboard order by rank, trial limit 1))");
+  int rows = 0;
+  while (best.executeStep()) {
+    const std::string row = "<tr class=\"group-row\"><td>" + best.getColumn(0).getString() + "</td><td>" +
+                            best.getColumn(1).getString() + "</td><td>" + best.getColumn(2).getString() + "</td>";
+    EXPECT_NE(dom.find(row), std::string::npos) << row;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3);
+  // Each test group's row as stored.
+  SQLite::Statement tested(db, R"(select group_name, rows, printf('%.4f', accuracy), printf('%.4f', recall_macro)
+                                  from final_run_groups)");
+  while (tested.executeStep()) {
+    const std::string row = "<tr class=\"test-group-row\"><td>" + tested.getColumn(0).getString() + "</td><td>" +
+                            tested.getColumn(1).getString() + "</td><td>" + tested.getColumn(2).getString() +
+                            "</td><td>" + tested.getColumn(3).getString() + "</td></tr>";
+    EXPECT_NE(dom.find(row), std::string::npos) << row;
+  }
+}
+
+TEST_F(GroupedReport, GroupedKFoldListsTheGroupsOfEachFoldAndNoPerGroupScore) {
+  const std::string dom = dom_of("kfold");
+  if (dom.empty()) GTEST_SKIP() << "no chromium-headless-shell or chromium on PATH (scripts/test.sh installs it)";
+  ASSERT_NE(dom.find("data-report=\"drawn\""), std::string::npos) << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("<div id=\"report-errors\"></div>"), std::string::npos);
+  EXPECT_EQ(count_of(dom, "class=\"fold-groups-row\""), 2u);
+  EXPECT_EQ(count_of(dom, "class=\"group-point\""), 0u);
+  EXPECT_EQ(count_of(dom, "class=\"test-group-row\""), 0u);
+  // Each fold's groups with their validation rows, from split_rows.
+  SQLite::Database db(temp_->file("results/kfold.db"));
+  SQLite::Statement folds(db, R"(select fold, group_concat(g, ', ') from (
+                                   select fold, group_name || ' (' || count(*) || ')' as g from split_rows
+                                   where role = 'cv' group by fold, group_name order by fold, group_name)
+                                 group by fold order by fold)");
+  int n = 0;
+  while (folds.executeStep()) {
+    const std::string row = "<tr class=\"fold-groups-row\"><td>" + std::to_string(folds.getColumn(0).getInt() + 1) +
+                            "</td><td>" + folds.getColumn(1).getString() + "</td></tr>";
+    EXPECT_NE(dom.find(row), std::string::npos) << row;
+    ++n;
+  }
+  EXPECT_EQ(n, 2);
+}
+
 }  // namespace
 }  // namespace eegsweep

@@ -1,5 +1,6 @@
 // `sweep worker` and `sweep pull` end to end against a real PostgreSQL server: eight workers at
-// once store, row for row, what one local `sweep run` stores; a worker killed with SIGKILL
+// once store, row for row, what one local `sweep run` stores (the splits, the baseline computed by
+// one of them, the final run's model and group scores included); a worker killed with SIGKILL
 // mid-unit loses nothing (its unit is reclaimed once the lease runs out) and duplicates nothing;
 // SIGTERM hands the worker's units back.
 #include <gtest/gtest.h>
@@ -50,7 +51,7 @@ TEST_F(WorkerEndToEnd, EightWorkersStoreWhatOneLocalRunStores) {
         std::vector<std::string>{"worker", "cluster.yaml", "--db", url, "--lease", "30"}, dir_,
         "worker" + std::to_string(w)));
   }
-  int recorded = 0;
+  int recorded = 0, baselines = 0;
   for (int w = 0; w < 8; ++w) {
     const auto result = workers[w]->wait();
     EXPECT_EQ(result.exit_code, 0) << "worker " << w << ": " << result.err;
@@ -58,14 +59,32 @@ TEST_F(WorkerEndToEnd, EightWorkersStoreWhatOneLocalRunStores) {
     int units = 0;
     std::sscanf(result.out.c_str(), "worker: %d units recorded", &units);
     recorded += units;
+    baselines += result.err.find("baseline (linear softmax") != std::string::npos;
   }
   EXPECT_EQ(recorded, 12);  // 4 trials × 3 folds, each trained once
+  EXPECT_EQ(baselines, 1);  // computed by one worker only
   EXPECT_EQ(pg_value(url, "SELECT COUNT(*) FROM units WHERE status = 'done' AND attempt = 1"), "12");
   EXPECT_EQ(pg_value(url, "SELECT COUNT(*) FROM final_runs"), "1");
 
   const auto pulled = pull(url, "results/cluster.db");
   ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
   EXPECT_EQ(comparable(dir_ + "/results/cluster.db"), comparable(local));
+  // The evaluation records compared above are there at all: every one of the 240 rows in a fold
+  // or the test set, one baseline fold per CV fold and one for the test set, the final run's
+  // model, and a score for each test group.
+  SQLite::Database pulled_db(dir_ + "/results/cluster.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(pulled_db.execAndGet("SELECT COUNT(*) FROM split_rows").getInt(), 240);
+  EXPECT_EQ(pulled_db.execAndGet("SELECT COUNT(*) FROM split_folds").getInt(), 3);
+  EXPECT_EQ(pulled_db.execAndGet("SELECT group_concat(fold) FROM (SELECT fold FROM baseline_folds "
+                                 "ORDER BY fold)").getString(), "-1,0,1,2");
+  EXPECT_EQ(pulled_db.execAndGet("SELECT COUNT(*) FROM final_run_models").getInt(), 1);
+  const std::string test_groups =
+      "SELECT group_concat(group_name) FROM (SELECT DISTINCT group_name FROM split_rows WHERE "
+      "role = 'test' ORDER BY group_name)";
+  EXPECT_FALSE(pulled_db.execAndGet(test_groups).getString().empty());
+  EXPECT_EQ(pulled_db.execAndGet("SELECT group_concat(group_name) FROM (SELECT group_name FROM "
+                                 "final_run_groups ORDER BY group_name)").getString(),
+            pulled_db.execAndGet(test_groups).getString());
 
   // The read verbs read the server itself as they read the pulled file.
   const auto from_server = run_sweep_command({"results", "--db", url, "--format", "csv"}, dir_, "r1");

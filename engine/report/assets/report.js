@@ -150,10 +150,6 @@
       tr.append('td').text(r[1]);
     });
     if (sweep.spec_note) s.append('p').attr('class', 'note').text(sweep.spec_note);
-    if (sweep.group_by) {
-      s.append('p').attr('class', 'note').text('Cross-validation is grouped by ' + sweep.group_by +
-        '; the store does not record per-group scores, so none are shown.');
-    }
     var details = s.append('details');
     details.append('summary').text('sweep file ' + sweep.spec_path);
     details.append('pre').attr('class', 'spec').text(sweep.spec);
@@ -450,6 +446,112 @@
       });
     }
     if (chosen) draw(chosen);
+  });
+
+  // ---- Scores per group ---------------------------------------------------------------------
+  // Grouped data (subjects, recordings): under leave-one-group-out each fold validates on one
+  // group, so every completed trial has a score per group; a grouped test set has each group's
+  // score from the final run (final_run_groups). Grouped k-fold scores a fold's groups together:
+  // the store has no per-group score for it, so the page lists which groups each fold holds.
+  guarded('groups', function () {
+    var fold_groups = data.fold_groups || [];
+    var held_out = [];
+    completed.forEach(function (t) {
+      t.folds.forEach(function (f) {
+        if (f.held_out_group && held_out.indexOf(f.held_out_group) < 0) held_out.push(f.held_out_group);
+      });
+    });
+    var test_runs = data.final_runs.filter(function (r) { return r.groups && r.groups.length; });
+    var grouped_folds = fold_groups.some(function (f) { return f.length > 0; });
+    if (!sweep.group_by && !held_out.length && !test_runs.length && !grouped_folds) return;
+    var s = section('sec-groups', 'Scores per group',
+      'Grouped data' + (sweep.group_by ? ' (by ' + sweep.group_by + ')' : '') + ': how each group scores, ' +
+      'to see whether one subject or recording carries or sinks the mean.');
+
+    if (held_out.length) {
+      s.append('h3').text('Cross-validation: one held-out group per fold');
+      s.append('p').attr('class', 'note').text('Each dot is a completed trial\'s ' + metric +
+        ' on the group its fold held out; the line joins the best trial\'s scores.');
+      var points = [];
+      completed.forEach(function (t) {
+        t.folds.forEach(function (f) {
+          if (f.held_out_group && f.score !== null) points.push({ trial: t, group: f.held_out_group, score: f.score, rows: f.val_rows });
+        });
+      });
+      var c = chart(s, Math.max(360, 120 + 90 * held_out.length), 300, { top: 10, right: 20, bottom: 50, left: 56 });
+      var x = d3.scaleBand().domain(held_out).range([0, c.w]).padding(0.2);
+      var y = d3.scaleLinear().domain(score_extent(points.map(function (d) { return d.score; }))).range([c.h, 0]).nice();
+      axes(c, x, y, sweep.group_by || 'group', metric);
+      // Spread a group's dots across its band by rank, so that equal scores stay visible.
+      var ranked = completed.slice().sort(function (a, b) { return (a.rank || 0) - (b.rank || 0) || a.number - b.number; });
+      var offset = function (t) { return ranked.length < 2 ? 0.5 : ranked.indexOf(t) / (ranked.length - 1); };
+      c.g.selectAll('circle.group-point').data(points).enter().append('circle').attr('class', 'group-point')
+        .attr('cx', function (d) { return x(d.group) + x.bandwidth() * (0.15 + 0.7 * offset(d.trial)); })
+        .attr('cy', function (d) { return y(d.score); }).attr('r', 3.5)
+        .attr('fill', function (d) { return d.trial === best ? '#d62728' : '#4c78a8'; }).attr('fill-opacity', 0.75)
+        .append('title').text(function (d) { return d.group + ': ' + metric + ' ' + fmt(d.score) + ' — ' + trial_label(d.trial); });
+      if (best) {
+        var best_points = points.filter(function (d) { return d.trial === best; });
+        c.g.append('path').attr('class', 'group-best-line').datum(best_points).attr('fill', 'none')
+          .attr('stroke', '#d62728').attr('stroke-width', 1.5)
+          .attr('d', d3.line().x(function (d) { return x(d.group) + x.bandwidth() * (0.15 + 0.7 * offset(d.trial)); })
+                              .y(function (d) { return y(d.score); }));
+      }
+      var table = s.append('table').attr('id', 'group-scores');
+      var head = table.append('thead').append('tr');
+      [sweep.group_by || 'group', 'validation rows', 'best trial' + (best ? ' (' + best.number + ')' : ''),
+       'mean over trials', 'lowest', 'highest'].forEach(function (h) { head.append('th').text(h); });
+      var body = table.append('tbody');
+      held_out.forEach(function (g) {
+        var scores = points.filter(function (d) { return d.group === g; });
+        var mine = scores.filter(function (d) { return d.trial === best; })[0];
+        var values = scores.map(function (d) { return d.score; });
+        var tr = body.append('tr').attr('class', 'group-row');
+        [g, scores.length ? scores[0].rows : '', mine ? fmt(mine.score) : '—', fmt(d3.mean(values)),
+         fmt(d3.min(values)), fmt(d3.max(values))].forEach(function (v) { tr.append('td').text(v); });
+      });
+    } else if (grouped_folds) {
+      s.append('h3').text('Cross-validation: the groups each fold validates on');
+      s.append('p').attr('class', 'note').text('A fold\'s rows are scored together, so the store has ' +
+        'a score per fold, not per group (cv.method: leave_one_group_out gives one score per group).');
+      var fold_table = s.append('table').attr('id', 'fold-groups');
+      var fold_head = fold_table.append('thead').append('tr');
+      ['fold', 'groups (validation rows)'].forEach(function (h) { fold_head.append('th').text(h); });
+      var fold_body = fold_table.append('tbody');
+      fold_groups.forEach(function (groups, f) {
+        var tr = fold_body.append('tr').attr('class', 'fold-groups-row');
+        tr.append('td').text(f + 1);
+        tr.append('td').text(groups.map(function (g) { return g.group + ' (' + g.rows + ')'; }).join(', '));
+      });
+    }
+
+    test_runs.forEach(function (r) {
+      s.append('h3').text('Test set: ' + r.kind + ' run of trial ' + r.trial + ', ' + r.groups.length + ' group' +
+        (r.groups.length === 1 ? '' : 's'));
+      s.append('p').attr('class', 'note').text('Accuracy and balanced accuracy (mean recall over the classes ' +
+        'the group has) of each held-out test group; bars: accuracy, the dashed line: the whole test set\'s.');
+      var c = chart(s, Math.max(360, 120 + 60 * r.groups.length), 260, { top: 10, right: 20, bottom: 60, left: 56 });
+      var x = d3.scaleBand().domain(r.groups.map(function (g) { return g.group; })).range([0, c.w]).padding(0.25);
+      var y = d3.scaleLinear().domain([0, 1]).range([c.h, 0]);
+      axes(c, x, y, sweep.group_by || 'group', 'accuracy');
+      c.g.selectAll('rect.test-group-bar').data(r.groups).enter().append('rect').attr('class', 'test-group-bar')
+        .attr('x', function (g) { return x(g.group); }).attr('width', x.bandwidth())
+        .attr('y', function (g) { return y(g.accuracy || 0); }).attr('height', function (g) { return c.h - y(g.accuracy || 0); })
+        .attr('fill', '#4c78a8')
+        .append('title').text(function (g) { return g.group + ': accuracy ' + fmt(g.accuracy) + ' over ' + g.rows + ' rows'; });
+      if (r.test && r.test.accuracy !== null) {
+        c.g.append('line').attr('x1', 0).attr('x2', c.w).attr('y1', y(r.test.accuracy)).attr('y2', y(r.test.accuracy))
+          .attr('stroke', '#d62728').attr('stroke-dasharray', '4 3');
+      }
+      var table = s.append('table').attr('class', 'test-groups');
+      var head = table.append('thead').append('tr');
+      [sweep.group_by || 'group', 'rows', 'accuracy', 'balanced accuracy'].forEach(function (h) { head.append('th').text(h); });
+      var body = table.append('tbody');
+      r.groups.forEach(function (g) {
+        var tr = body.append('tr').attr('class', 'test-group-row');
+        [g.group, g.rows, fmt(g.accuracy), fmt(g.balanced_accuracy)].forEach(function (v) { tr.append('td').text(v); });
+      });
+    });
   });
 
   // ---- Timeline ------------------------------------------------------------------------------
