@@ -222,7 +222,7 @@ int PgStore::generate_trials(std::int64_t sweep_id, int folds, const SuggestTria
 }
 
 std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::string& owner,
-                                             const LeasePolicy& policy) {
+                                             const LeasePolicy& policy, ClaimOrder order) {
   // One statement (one round trip). First, units whose lease lapsed once too often fail, with
   // their trials and those trials' pending units: a unit that kills its worker every time must not
   // be handed out for ever. Then the claim, which skips such trials.
@@ -253,7 +253,9 @@ std::optional<UnitClaim> PgStore::claim_unit(std::int64_t sweep_id, const std::s
           "               AND c.lost_leases < $4))"
           "          AND NOT EXISTS (SELECT 1 FROM units x WHERE x.trial_id = c.trial_id AND"
           "               x.status = 'running' AND x.lease_until < now() AND x.lost_leases >= $4)"
-          "        ORDER BY c.trial_id, c.fold LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
+          "        ORDER BY " +
+          (order == ClaimOrder::fold_major ? "c.fold, c.trial_id" : "c.trial_id, c.fold") +
+          " LIMIT 1 FOR UPDATE OF c SKIP LOCKED) next"
           "  WHERE u.trial_id = next.trial_id AND u.fold = next.fold"
           "  RETURNING u.trial_id, u.fold, u.attempt), "
           "trial AS ("
@@ -298,7 +300,8 @@ bool PgStore::record_unit(const UnitClaim& claim, const std::string& owner, cons
   // One statement, so one round trip and atomic by itself: the unit is marked done only while the
   // claim holds (a worker that took it over waits for the row lock), and the fold, its epochs and
   // its confusion cells are inserted only from that row. No fold is ever replaced: a fold exists
-  // exactly when its unit is done, and a done unit is never claimed again. The parents inserted
+  // only for a done unit (every done unit has one, but those a pruned trial left untrained:
+  // prune_unit), and a done unit is never claimed again. The parents inserted
   // here satisfy the children's foreign keys, which PostgreSQL checks at the statement's end.
   std::vector<PgParam> params = claim_params(claim, owner);  // $1 trial, $2 fold, $3 owner, $4 attempt
   auto next = [&](PgParam value, const char* type) {
@@ -363,7 +366,7 @@ void PgStore::complete_trial(std::int64_t trial_id, const CvStatistics& cv) {
   const auto [mean, std] = cv(folds(trial_id));
   pg_->exec(std::string("UPDATE trials SET status = 'completed', error = NULL, owner = NULL, "
                         "cv_mean = $2, cv_std = $3, finished_at = ") +
-                kNow + " WHERE id = $1 AND status <> 'failed'",
+                kNow + " WHERE id = $1 AND status NOT IN ('failed', 'pruned')",
             {integer(trial_id), real(mean), real(std)}, "finish the trial");
 }
 
@@ -395,16 +398,21 @@ void PgStore::fail_trial(std::int64_t trial_id, const std::string& error) {
   pg_->exec("UPDATE units SET status = 'failed', error = COALESCE(error, 'another fold failed') "
             "WHERE trial_id = $1 AND status = 'pending'",
             {integer(trial_id)}, "fail_trial");
+  // A pruned trial stays pruned (as in `sweep run`, a fold of it still training is ignored).
   pg_->exec(std::string("UPDATE trials SET status = 'failed', error = $2, owner = NULL, "
                         "cv_mean = NULL, cv_std = NULL, finished_at = ") +
-                kNow + " WHERE id = $1",
+                kNow + " WHERE id = $1 AND status <> 'pruned'",
             {integer(trial_id), text(error)}, "fail_trial");
 }
 
 void PgStore::release_unit(const UnitClaim& claim, const std::string& owner) {
   pg_transaction(*pg_, [&] {
-    pg_->exec(std::string("UPDATE units SET status = 'pending', owner = NULL, lease_until = NULL "
-                          "WHERE ") + kClaimHolds,
+    // A unit of a trial pruned meanwhile is not trained again (as prune_unit leaves it).
+    pg_->exec(std::string("UPDATE units SET owner = NULL, lease_until = NULL, status = CASE WHEN "
+                          "(SELECT status FROM trials WHERE id = $1) = 'pruned' THEN 'done' ELSE "
+                          "'pending' END, error = CASE WHEN (SELECT status FROM trials WHERE id = "
+                          "$1) = 'pruned' THEN 'not trained: the trial was pruned' ELSE error END WHERE ") +
+                  kClaimHolds,
               claim_params(claim, owner), "release_unit");
     pg_->exec("UPDATE trials SET status = 'pending', owner = NULL WHERE id = $1 AND status = "
               "'running' AND NOT EXISTS (SELECT 1 FROM units WHERE trial_id = $1 AND status = "
@@ -415,8 +423,9 @@ void PgStore::release_unit(const UnitClaim& claim, const std::string& owner) {
 
 UnitCounts PgStore::unit_counts(std::int64_t sweep_id) {
   const PgResult r = pg_->exec(
-      "SELECT COUNT(*) FILTER (WHERE u.status = 'pending' AND t.status <> 'failed'), "
-      "COUNT(*) FILTER (WHERE u.status = 'running' AND t.status <> 'failed'), "
+      // A pruned trial's unit that another worker trains is not waited for (nor reclaimed).
+      "SELECT COUNT(*) FILTER (WHERE u.status = 'pending' AND t.status NOT IN ('failed', 'pruned')), "
+      "COUNT(*) FILTER (WHERE u.status = 'running' AND t.status NOT IN ('failed', 'pruned')), "
       "COUNT(*) FILTER (WHERE u.status = 'done'), COUNT(*) FILTER (WHERE u.status = 'failed') "
       "FROM units u JOIN trials t ON t.id = u.trial_id WHERE t.sweep_id = $1",
       {integer(sweep_id)}, "unit_counts");

@@ -1,6 +1,7 @@
 #pragma once
 // The PostgreSQL results store, written by `sweep worker` processes on many machines (one
-// connection each, no pool). Same tables and views as the SQLite store (schema_pg.sql); what it
+// connection each, no pool; its calls may come from several threads of the worker — the
+// connection serializes them, a transaction at a time). Same tables and views as the SQLite store (schema_pg.sql); what it
 // adds is the unit queue: a (trial, fold) unit is claimed in one statement (FOR UPDATE SKIP
 // LOCKED), held under a lease the worker renews, and written only while the claim still holds
 // (same owner, same attempt). The read verbs do not use this class: a Store opened read-only on
@@ -35,6 +36,11 @@ struct UnitCounts {
   int unfinished() const { return pending + running; }
 };
 
+// Which open unit a claim takes first: by trial, then fold (a trial's score is known early), or
+// by fold, then trial (fold 1 of every stored trial before any later fold: early termination
+// judges every trial on fold 1's split first).
+enum class ClaimOrder { trial_major, fold_major };
+
 // Trials to add given the sweep's stored ones (the search's history), run under the sweep's
 // advisory lock so that no two workers create the same trial.
 using SuggestTrials = std::function<std::vector<TrialRecord>(const std::vector<TrialRecord>&)>;
@@ -61,8 +67,10 @@ class PgStore {
   // Fails the units whose lease lapsed more than policy.max_retries times (with their trials),
   // then claims the first unit, in (trial, fold) order, that is pending or whose lease
   // lapsed: one UPDATE … FOR UPDATE SKIP LOCKED LIMIT 1. nullopt when none is claimable now.
+  // Only units of pending or running trials are claimed (never those of a pruned trial).
   std::optional<UnitClaim> claim_unit(std::int64_t sweep_id, const std::string& owner,
-                                      const LeasePolicy& policy);
+                                      const LeasePolicy& policy,
+                                      ClaimOrder order = ClaimOrder::trial_major);
   // Extends the lease; false when the claim no longer holds (taken over, or failed).
   bool renew_lease(const UnitClaim& claim, const std::string& owner, double lease_seconds);
   // One transaction: the fold, its epochs and confusion cells, and the unit marked done — only
@@ -77,6 +85,19 @@ class PgStore {
   int complete_done_trials(std::int64_t sweep_id, const CvStatistics& cv);
   // Training failed: the unit and its trial fail with `error`, the trial's other units too.
   bool fail_unit(const UnitClaim& claim, const std::string& owner, const std::string& error);
+  // Early termination (pg_pruning.cpp). One transaction, only while the claim holds (false,
+  // nothing written, otherwise): `fold` is stored as record_unit stores it (a hyperband-stopped
+  // fold with the epochs it trained), the trial becomes `pruned` with `reason` unless it already
+  // is (the first reason stays), and its pending units become done without a fold (error "not
+  // trained: the trial was pruned"), so nobody claims them. Units of it that other workers are
+  // training still record their folds when they finish; the trial stays pruned.
+  bool prune_unit(const UnitClaim& claim, const std::string& owner, const FoldRecord& fold,
+                  const std::string& reason, const CvStatistics& cv);
+  // The stored fold-1 (fold 0) learning curves, epochs 1..`epochs`, of the sweep's trials other
+  // than `except_trial_id` that reached `epochs` epochs on fold 1 (any status but failed).
+  std::vector<std::vector<EpochRecord>> first_fold_curves(std::int64_t sweep_id,
+                                                          std::int64_t except_trial_id, int epochs);
+
   // Back to pending (a stop request); the attempt is not counted as a lapsed lease.
   void release_unit(const UnitClaim& claim, const std::string& owner);
   // Fails a trial whose setup is impossible, with all its units.

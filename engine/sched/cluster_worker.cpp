@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -20,6 +21,8 @@
 #include "engine/sched/sweep_plan.h"
 #include "engine/sched/train_unit.h"
 #include "engine/sched/trial_source.h"
+#include "engine/sched/worker_pruning.h"
+#include "engine/sched/worker_search.h"
 
 namespace eegsweep {
 
@@ -36,9 +39,11 @@ struct Flight {
 class Worker {
  public:
   Worker(const SweepSpec& spec, const WorkerOptions& options, const SweepPlan& plan,
-         Backend& backend, PgStore& store, TrialSource& search, std::int64_t sweep_id, Progress& progress)
+         Backend& backend, PgStore& store, TrialSource& search, const WorkerPruning& pruning,
+         std::int64_t sweep_id, Progress& progress)
       : spec_(spec), options_(options), plan_(plan), backend_(backend), store_(store),
-        search_(search), sweep_id_(sweep_id), progress_(progress), owner_(this_process_owner()) {}
+        search_(search), pruning_(pruning), sweep_id_(sweep_id), progress_(progress),
+        owner_(this_process_owner()) {}
 
   void run(WorkerSummary& summary) {
     try {
@@ -94,9 +99,9 @@ class Worker {
 
   // Claims one unit and starts it; false when none is claimable (after asking the search).
   bool claim_next() {
-    std::optional<UnitClaim> claim = store_.claim_unit(sweep_id_, owner_, options_.lease);
+    std::optional<UnitClaim> claim = store_.claim_unit(sweep_id_, owner_, options_.lease, pruning_.claim_order());
     if (!claim && generate_trials() > 0) {
-      claim = store_.claim_unit(sweep_id_, owner_, options_.lease);
+      claim = store_.claim_unit(sweep_id_, owner_, options_.lease, pruning_.claim_order());
     }
     if (!claim) return false;
     TrialSetup setup;
@@ -111,8 +116,9 @@ class Worker {
     const Unit unit{claim->trial.id, claim->trial.number, claim->fold};
     Flight flight;
     flight.claim = *claim;
-    flight.result = std::async(std::launch::async, [this, unit, setup] {
-      return train_unit(spec_, plan_, backend_, unit, setup);
+    const PruneCheck check = pruning_.during_training(*claim, setup.train.epochs);
+    flight.result = std::async(std::launch::async, [this, unit, setup, check] {
+      return train_unit(spec_, plan_, backend_, unit, setup, check);
     });
     flights_.push_back(std::move(flight));
     return true;
@@ -141,10 +147,15 @@ class Worker {
   void record(const Flight& flight, const UnitResult& result, WorkerSummary& summary) {
     const UnitClaim& claim = flight.claim;
     switch (result.outcome) {
-      case UnitResult::Outcome::completed: {
-        const bool stored = store_.record_unit(
-            claim, owner_, result.record,
-            [&](const std::vector<FoldRecord>& folds) { return cv_statistics(folds, spec_.metric.name); });
+      case UnitResult::Outcome::completed:
+      case UnitResult::Outcome::pruned: {  // hyperband stopped it while training
+        const PgStore::CvStatistics cv = [&](const std::vector<FoldRecord>& folds) {
+          return cv_statistics(folds, spec_.metric.name);
+        };
+        const std::optional<std::string> pruned =
+            result.outcome == UnitResult::Outcome::pruned ? result.error : pruning_.after_fold(result.record);
+        const bool stored = pruned ? store_.prune_unit(claim, owner_, result.record, *pruned, cv)
+                                   : store_.record_unit(claim, owner_, result.record, cv);
         if (!stored) {
           ++summary.units_refused;
           progress_.log(fmt::format("trial {} fold {}: not recorded, the unit was claimed again "
@@ -155,10 +166,10 @@ class Worker {
         progress_.fold_finished(claim.trial.number, claim.fold,
                                 metric_value(result.record.val, spec_.metric.name),
                                 result.record.seconds);
+        if (pruned) progress_.log(fmt::format("trial {}: {}", claim.trial.number, *pruned));
         if (summary.units_recorded == options_.stop_after_units) request_stop();
         return;
       }
-      case UnitResult::Outcome::pruned:  // not reached: run_worker refuses early_terminate
       case UnitResult::Outcome::failed:
         ++summary.units_failed;
         store_.fail_unit(claim, owner_, result.error);
@@ -176,6 +187,7 @@ class Worker {
   Backend& backend_;
   PgStore& store_;
   TrialSource& search_;
+  const WorkerPruning& pruning_;
   std::int64_t sweep_id_;
   Progress& progress_;
   std::string owner_;
@@ -216,15 +228,6 @@ void final_run(const SweepSpec& spec, const SweepPlan& plan, Backend& backend, P
 
 WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
   WorkerSummary summary;
-  // Workers claim units one by one; the rounds that make bayes/tpe deterministic and the epoch
-  // and fold verdicts of early termination live in the local runner and are not here yet.
-  if (spec.method == "bayes" || spec.method == "tpe" || !spec.early_terminate.type.empty()) {
-    throw SpecError("sweep worker runs grid and random sweeps without early_terminate; this sweep "
-                    "has method " + spec.method +
-                    (spec.early_terminate.type.empty() ? "" : " and early_terminate " +
-                                                                  spec.early_terminate.type) +
-                    ": run it with `sweep run` on one machine");
-  }
   BackendChoice choice = choose_backend(spec.device);
   Backend& backend = *choice.backend;
   summary.device = backend.name();
@@ -233,7 +236,8 @@ WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
   const SweepPlan plan = plan_sweep(spec, data);
   check_timesteps_fit(spec, expand_trials(spec), *data);
   backend.set_dataset(data);
-  std::unique_ptr<TrialSource> search = make_trial_source(spec);
+  // bayes/tpe: one suggestion at a time, no rounds (worker_search.h says what that guarantees).
+  std::unique_ptr<TrialSource> search = make_worker_trial_source(spec);
 
   PgStore store(options.db_url);
   summary.sweep_id = store.open_sweep(sweep_info(spec, *data, backend.name()), false);
@@ -242,8 +246,10 @@ WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
                         [&](const std::vector<TrialRecord>& stored) { return search->suggest(stored); });
 
   const UnitCounts before = store.unit_counts(summary.sweep_id);
-  Progress progress(static_cast<int>(store.trials(summary.sweep_id).size()),
-                    before.pending + before.running + before.done + before.failed,
+  // A bayes sweep stores its trials one at a time: its totals are run_cap's.
+  const int trials_total = std::max(static_cast<int>(store.trials(summary.sweep_id).size()), search->expected_trials());
+  Progress progress(trials_total,
+                    std::max(before.pending + before.running + before.done + before.failed, trials_total * folds),
                     options.interactive);
   progress.log(choice.reason);
   progress.log(fmt::format("worker {} on sweep '{}' → {}: {} units pending, {} running elsewhere, "
@@ -252,7 +258,8 @@ WorkerSummary run_worker(const SweepSpec& spec, const WorkerOptions& options) {
   progress.set_done(0, before.done);
   record_cluster_evaluation(spec, plan, store, summary.sweep_id, progress);
 
-  Worker worker(spec, options, plan, backend, store, *search, summary.sweep_id, progress);
+  const WorkerPruning pruning(spec, store, summary.sweep_id);  // early_terminate: worker_pruning.h
+  Worker worker(spec, options, plan, backend, store, *search, pruning, summary.sweep_id, progress);
   worker.run(summary);
   summary.interrupted = stop_requested();
   progress.finish();

@@ -51,6 +51,10 @@ PruneReference EarlyStopRules::reference(TrialStore& store) {
   return reference;
 }
 
+std::vector<int> EarlyStopRules::first_fold_bands(int epochs) const {
+  return hyperband_ ? hyperband_bands(hyperband_settings_, epochs) : std::vector<int>{};
+}
+
 PruneCheck EarlyStopRules::first_fold_check(const PruneReference& reference, int epochs) const {
   if (!hyperband_) return {};
   const std::vector<int> bands = hyperband_bands(hyperband_settings_, epochs);

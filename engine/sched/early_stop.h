@@ -33,8 +33,14 @@ class EarlyStopRules {
   // The forgiving rule after a stored fold; why the trial stops, or nothing.
   std::optional<std::string> after_fold(const PruneReference& reference, const FoldRecord& fold) const;
 
- private:
+  // For `sweep worker` (worker_pruning.h), which builds its references from PostgreSQL: the
+  // hyperband bands (epochs) of a fold trained for up to `epochs` epochs (none without
+  // hyperband), whether the forgiving rule applies, and a metric as a loss (lower is better).
+  std::vector<int> first_fold_bands(int epochs) const;
+  bool forgiving() const { return forgiving_; }
   double loss_of(const Metrics& metrics) const;
+
+ private:
 
   std::string metric_;
   bool maximize_;

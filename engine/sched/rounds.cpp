@@ -55,13 +55,14 @@ bool all_finished(const std::vector<TrialRecord>& stored) {
   });
 }
 
-TpeSearch::TpeSearch(const SweepSpec& spec, int round_size) : spec_(spec), round_size_(std::max(1, round_size)) {}
+TpeSearch::TpeSearch(const SweepSpec& spec, int round_size, bool rounds)
+    : spec_(spec), round_size_(std::max(1, round_size)), rounds_(rounds) {}
 
 std::vector<TrialRecord> TpeSearch::suggest(const std::vector<TrialRecord>& stored) {
   waiting_ = false;
   const int cap = spec_.run_cap;
   if (exhausted_ || static_cast<int>(stored.size()) >= cap) return {};
-  if (!all_finished(stored)) {
+  if (rounds_ && !all_finished(stored)) {
     waiting_ = true;
     return {};
   }

@@ -19,9 +19,12 @@ namespace eegsweep {
 // Trials of the round being formed count as running for the ones after them (the constant liar),
 // so one round never holds the same suggestion twice; a suggestion equal to a stored trial is
 // redrawn (tpe.h; up to 200 times, then the space is taken as exhausted and the search ends).
+//
+// `rounds` false (`sweep worker`, worker_search.h): no waiting for a round to finish — each
+// question is answered at once from whatever is stored, pending and running trials as liars.
 class TpeSearch final : public TrialSource {
  public:
-  TpeSearch(const SweepSpec& spec, int round_size);
+  TpeSearch(const SweepSpec& spec, int round_size, bool rounds = true);
   std::vector<TrialRecord> suggest(const std::vector<TrialRecord>& stored) override;
   bool may_suggest_later() const override { return waiting_; }
   int expected_trials() const override { return spec_.run_cap; }
@@ -29,6 +32,7 @@ class TpeSearch final : public TrialSource {
  private:
   SweepSpec spec_;
   int round_size_;
+  bool rounds_;
   bool waiting_ = false;
   bool exhausted_ = false;
 };

@@ -103,6 +103,7 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 PgResult PgConnection::exec(const std::string& sql, const std::vector<PgParam>& params,
                             const char* what) {
+  const std::lock_guard<std::recursive_mutex> lock(mutex_);
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -136,6 +137,7 @@ void PgConnection::check(pg_result* raw, const char* what) {
 }
 
 void PgConnection::exec_script(const std::string& sql, const char* what) {
+  const std::lock_guard<std::recursive_mutex> lock(mutex_);
   pg_result* raw = PQexec(conn_, sql.c_str());
   check(raw, what);
   PQclear(raw);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -66,6 +67,10 @@ class PgConnection {
                 const char* what = "query");
   // Several statements without parameters (the schema).
   void exec_script(const std::string& sql, const char* what);
+  // Held by every exec and, through pg_transaction, for a whole transaction: a worker's training
+  // threads read learning curves (hyperband) on the connection its main thread writes on, and a
+  // libpq connection serves one statement at a time. Recursive: exec inside a transaction.
+  std::recursive_mutex& mutex() { return mutex_; }
 
  private:
   void check(pg_result* raw, const char* what);  // throws (and frees raw) unless it succeeded
@@ -73,11 +78,13 @@ class PgConnection {
   std::string name_;
   pg_conn* conn_ = nullptr;
   std::map<std::string, std::string> prepared_;  // SQL → prepared statement name
+  std::recursive_mutex mutex_;
 };
 
 // Runs fn() between BEGIN and COMMIT (ROLLBACK when it throws).
 template <class Fn>
 auto pg_transaction(PgConnection& pg, Fn&& fn) -> decltype(fn()) {
+  const std::lock_guard<std::recursive_mutex> lock(pg.mutex());  // no other thread's statement inside
   pg.exec("BEGIN", {}, "begin");
   try {
     if constexpr (std::is_void_v<decltype(fn())>) {
