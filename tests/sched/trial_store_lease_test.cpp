@@ -40,34 +40,35 @@ FoldRecord fold_with_accuracy(int fold, double accuracy) {
   return record;
 }
 
-// Trial 0 is claimed through SqliteTrialStore (its heartbeat renews every third of a 1 s lease),
-// trial 1 by a bare claim with the same lease and no heartbeat. Three leases later another
+// Trial 0 is claimed through SqliteTrialStore (its heartbeat renews every third of a 2 s lease),
+// trial 1 by a bare claim with the same lease and no heartbeat. Two leases later another
 // process finds trial 1 free and trial 0 still held: the heartbeat is what keeps it. (Only a
-// heartbeat thread starved for a whole second could fail this.)
+// heartbeat thread starved for over a second, even under the sanitizers on a loaded machine,
+// could fail this.)
 TEST(SqliteTrialStoreLease, TheHeartbeatKeepsALongTrialsLeaseAlive) {
   fixtures::TempDir dir;
   const std::string path = dir.file("heartbeat.db");
   Store store(path);
   const std::int64_t sweep = store.open_sweep(sweep_row(), false);
   store.add_trials(sweep, two_trials());
-  const LeasePolicy one_second{1.0, 3};
+  const LeasePolicy two_seconds{2.0, 3};
 
-  SqliteTrialStore runner_store(store, sweep, one_second);
+  SqliteTrialStore runner_store(store, sweep, two_seconds);
   const auto held = runner_store.claim_trial();
   ASSERT_TRUE(held);
   ASSERT_EQ(held->number, 0);
   Store bare(path);
-  const auto unrenewed = bare.claim_trial(sweep, "gone:1:1:x", one_second, kEveryoneAlive);
+  const auto unrenewed = bare.claim_trial(sweep, "gone:1:1:x", two_seconds, kEveryoneAlive);
   ASSERT_TRUE(unrenewed);
   ASSERT_EQ(unrenewed->trial.number, 1);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(4000));
 
   Store other(path);
-  const auto taken = other.claim_trial(sweep, "other:2:2:x", one_second, kEveryoneAlive);
+  const auto taken = other.claim_trial(sweep, "other:2:2:x", two_seconds, kEveryoneAlive);
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->trial.number, 1) << "the lease without a heartbeat ran out";
-  EXPECT_FALSE(other.claim_trial(sweep, "other:2:2:x", one_second, kEveryoneAlive))
+  EXPECT_FALSE(other.claim_trial(sweep, "other:2:2:x", two_seconds, kEveryoneAlive))
       << "trial 0's lease, renewed by the heartbeat, must still hold";
   runner_store.record_fold(held->id, fold_with_accuracy(0, 0.75));  // still its claim: no throw
   EXPECT_EQ(store.completed_folds(held->id), std::vector<int>{0});
