@@ -65,6 +65,16 @@ void bind_real(SQLite::Statement& statement, int index, double value) {
   }
 }
 
+// Binds loss, accuracy, precision, recall and F1 (macro) at `first` and the four places after it,
+// in the column order folds, epochs and final_runs share.
+void bind_metrics(SQLite::Statement& statement, int first, const Metrics& metrics) {
+  bind_real(statement, first, metrics.loss);
+  bind_real(statement, first + 1, metrics.accuracy);
+  bind_real(statement, first + 2, metrics.precision_macro);
+  bind_real(statement, first + 3, metrics.recall_macro);
+  bind_real(statement, first + 4, metrics.f1_macro);
+}
+
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<double>& value) {
   if (value) {
     bind_real(statement, index, *value);
@@ -419,11 +429,7 @@ void write_fold(Connection& impl, std::int64_t trial_id, const FoldRecord& fold)
   insert.bind(3, fold.train_rows);
   insert.bind(4, fold.val_rows);
   insert.bind(5, fold.best_epoch);
-  bind_real(insert, 6, fold.val.loss);
-  bind_real(insert, 7, fold.val.accuracy);
-  bind_real(insert, 8, fold.val.precision_macro);
-  bind_real(insert, 9, fold.val.recall_macro);
-  bind_real(insert, 10, fold.val.f1_macro);
+  bind_metrics(insert, 6, fold.val);
   insert.bind(11, store_detail::per_class_json(fold.val));
   insert.bind(12, fold.seconds);
   insert.bind(13, fold.backend_detail);
@@ -438,11 +444,7 @@ void write_fold(Connection& impl, std::int64_t trial_id, const FoldRecord& fold)
     epoch.bind(2, fold.fold);
     epoch.bind(3, record.epoch);
     bind_real(epoch, 4, record.train_loss);
-    bind_real(epoch, 5, record.val.loss);
-    bind_real(epoch, 6, record.val.accuracy);
-    bind_real(epoch, 7, record.val.precision_macro);
-    bind_real(epoch, 8, record.val.recall_macro);
-    bind_real(epoch, 9, record.val.f1_macro);
+    bind_metrics(epoch, 5, record.val);
     epoch.bind(10, record.seconds);
     epoch.exec();
     epoch.reset();
@@ -731,11 +733,7 @@ std::int64_t Store::record_final_run(const FinalRunRecord& run) {
       insert.bind(1, run.trial_id);
       insert.bind(2, run.kind);
       insert.bind(3, run.epochs);
-      bind_real(insert, 4, run.test.loss);
-      bind_real(insert, 5, run.test.accuracy);
-      bind_real(insert, 6, run.test.precision_macro);
-      bind_real(insert, 7, run.test.recall_macro);
-      bind_real(insert, 8, run.test.f1_macro);
+      bind_metrics(insert, 4, run.test);
       insert.bind(9, store_detail::per_class_json(run.test));
       insert.bind(10, run.weights_hash);
       insert.bind(11, run.device);

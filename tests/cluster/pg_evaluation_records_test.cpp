@@ -11,6 +11,7 @@
 
 #include "results/pg_store.h"
 #include "tests/cluster/pg_test_server.h"
+#include "tests/cluster/store_rows.h"
 
 namespace eegsweep {
 namespace {
@@ -18,18 +19,7 @@ namespace {
 using testing::fresh_database;
 using testing::pg_rows;
 using testing::pg_value;
-
-SweepInfo sweep_row() {
-  SweepInfo info;
-  info.name = "records";
-  info.identity_hash = "identity";
-  info.dataset_hash = "data";
-  info.class_names = {"a", "b"};
-  info.metric_name = "accuracy";
-  info.maximize = true;
-  info.seed = 7;
-  return info;
-}
+using testing::sweep_row;
 
 SweepSplits two_folds(const std::string& label) {
   SweepSplits splits;
@@ -58,7 +48,7 @@ TEST(PgEvaluationRecords, SplitsAreStoredOnceAsGiven) {
   REQUIRE_PG_SERVER(server);
   const std::string url = fresh_database(server);
   PgStore store(url);
-  const std::int64_t sweep = store.open_sweep(sweep_row(), false);
+  const std::int64_t sweep = store.open_sweep(sweep_row("records"), false);
   store.record_splits(sweep, two_folds("class0"));
   store.record_splits(sweep, two_folds("changed"));  // a second worker: the first record stays
   EXPECT_EQ(pg_rows(url, "SELECT fold, held_out_group FROM split_folds ORDER BY fold"),
@@ -76,7 +66,7 @@ TEST(PgEvaluationRecords, OneWorkerComputesTheBaselineWhileTheOthersWaitForIt) {
   std::int64_t sweep = 0;
   {
     PgStore creator(url);
-    sweep = creator.open_sweep(sweep_row(), false);
+    sweep = creator.open_sweep(sweep_row("records"), false);
   }
   std::atomic<int> computed{0};
   std::atomic<bool> others_waiting{false};
@@ -119,7 +109,7 @@ TEST(PgEvaluationRecords, AFinalRunKeepsItsModelAndGroupScores) {
   REQUIRE_PG_SERVER(server);
   const std::string url = fresh_database(server);
   PgStore store(url);
-  const std::int64_t sweep = store.open_sweep(sweep_row(), false);
+  const std::int64_t sweep = store.open_sweep(sweep_row("records"), false);
   TrialRecord trial;
   trial.number = 1;
   trial.params_json = "{}";
@@ -175,7 +165,7 @@ TEST(PgEvaluationRecords, ATrialWhoseUnitsAreAllDoneIsCompletedBeforeTheBestIsPi
   REQUIRE_PG_SERVER(server);
   const std::string url = fresh_database(server);
   PgStore store(url);
-  const std::int64_t sweep = store.open_sweep(sweep_row(), false);
+  const std::int64_t sweep = store.open_sweep(sweep_row("records"), false);
   std::vector<TrialRecord> trials(2);
   for (int i = 0; i < 2; ++i) {
     trials[i].number = i + 1;

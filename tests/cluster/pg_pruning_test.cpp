@@ -10,36 +10,15 @@
 
 #include "results/pg_store.h"
 #include "tests/cluster/pg_test_server.h"
+#include "tests/cluster/store_rows.h"
 
 namespace eegsweep {
 namespace {
 
 using testing::fresh_database;
+using testing::numbered_trials;
 using testing::pg_value;
-
-SweepInfo sweep_row() {
-  SweepInfo info;
-  info.name = "pruning";
-  info.identity_hash = "identity";
-  info.dataset_hash = "data";
-  info.class_names = {"a", "b"};
-  info.metric_name = "loss";
-  info.seed = 7;
-  return info;
-}
-
-std::vector<TrialRecord> numbered_trials(int count) {
-  std::vector<TrialRecord> trials;
-  for (int i = 1; i <= count; ++i) {
-    TrialRecord t;
-    t.number = i;
-    t.params_json = "{\"hidden_size\": " + std::to_string(8 * i) + "}";
-    t.params_hash = "hash" + std::to_string(i);
-    t.seed = 100 + i;
-    trials.push_back(t);
-  }
-  return trials;
-}
+using testing::sweep_row;
 
 // A fold whose validation loss after epoch k (from 0) is losses[k].
 FoldRecord fold_with_curve(int fold, const std::vector<double>& losses) {
@@ -70,7 +49,7 @@ class PgPruning : public ::testing::Test {
  protected:
   // `trials` trials of `folds` folds in a fresh database.
   std::int64_t start(PgStore& store, int trials, int folds) {
-    const std::int64_t sweep = store.open_sweep(sweep_row(), false);
+    const std::int64_t sweep = store.open_sweep(sweep_row("pruning", "loss"), false);
     const std::vector<TrialRecord> all = numbered_trials(trials);
     store.generate_trials(sweep, folds, [&](const std::vector<TrialRecord>&) { return all; });
     return sweep;

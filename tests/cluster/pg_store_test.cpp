@@ -14,38 +14,16 @@
 
 #include "results/pg_store.h"
 #include "tests/cluster/pg_test_server.h"
+#include "tests/cluster/store_rows.h"
 
 namespace eegsweep {
 namespace {
 
 using testing::fresh_database;
+using testing::numbered_trials;
 using testing::pg_rows;
 using testing::pg_value;
-
-SweepInfo sweep_row(const std::string& name) {
-  SweepInfo info;
-  info.name = name;
-  info.identity_hash = "identity-" + name;
-  info.dataset_hash = "data";
-  info.class_names = {"a", "b"};
-  info.metric_name = "accuracy";
-  info.maximize = true;
-  info.seed = 7;
-  return info;
-}
-
-std::vector<TrialRecord> numbered_trials(int count) {
-  std::vector<TrialRecord> trials;
-  for (int i = 1; i <= count; ++i) {
-    TrialRecord t;
-    t.number = i;
-    t.params_json = "{\"hidden_size\": " + std::to_string(8 * i) + "}";
-    t.params_hash = "hash" + std::to_string(i);
-    t.seed = 100 + i;
-    trials.push_back(t);
-  }
-  return trials;
-}
+using testing::sweep_row;
 
 // A fold whose accuracy and backend text say who wrote it.
 FoldRecord fold_record(int fold, double accuracy, const std::string& writer) {
