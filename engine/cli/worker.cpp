@@ -48,9 +48,9 @@ Verb add_worker_verb(CLI::App& app) {
     args->options.interactive = Progress::stderr_is_terminal();
     install_stop_handlers();
     const WorkerSummary s = run_worker(spec, args->options);
-    std::printf("worker: %d units recorded, %d refused (lease taken over), %d failed; sweep %lld "
-                "now has %d pending, %d running, %d done, %d failed units%s\n",
-                s.units_recorded, s.units_refused, s.units_failed,
+    std::printf("worker: %d units recorded, %d refused (lease taken over), %d failed, %d trials "
+                "pruned; sweep %lld now has %d pending, %d running, %d done, %d failed units%s\n",
+                s.units_recorded, s.units_refused, s.units_failed, s.trials_pruned,
                 static_cast<long long>(s.sweep_id), s.left.pending, s.left.running, s.left.done,
                 s.left.failed, s.final_run_recorded ? "; final run recorded" : "");
     if (s.interrupted) {

@@ -166,7 +166,10 @@ class Worker {
         progress_.fold_finished(claim.trial.number, claim.fold,
                                 metric_value(result.record.val, spec_.metric.name),
                                 result.record.seconds);
-        if (pruned) progress_.log(fmt::format("trial {}: {}", claim.trial.number, *pruned));
+        if (pruned) {
+          ++summary.trials_pruned;
+          progress_.log(fmt::format("trial {}: {}", claim.trial.number, *pruned));
+        }
         if (summary.units_recorded == options_.stop_after_units) request_stop();
         return;
       }

@@ -29,6 +29,7 @@ struct WorkerSummary {
   int units_recorded = 0;  // trained and stored by this worker
   int units_refused = 0;   // trained, but the lease had been taken over: nothing written
   int units_failed = 0;    // training failed (the trial is failed)
+  int trials_pruned = 0;   // stopped by this worker's units (hyperband or the forgiving rule)
   bool interrupted = false;  // stopped by a signal: its claims were released
   UnitCounts left;           // the sweep's units when this worker stopped
   bool final_run_recorded = false;  // by this worker

@@ -185,6 +185,7 @@ TEST_F(WorkerSearch, OneWorkerPrunesWhatSweepRunPrunes) {
   int pruned = 0;
   for (const auto& line : expected) pruned += line.find("|pruned|pruned by hyperband at band ") != std::string::npos;
   EXPECT_GT(pruned, 0) << "the oracle run pruned nothing: the comparison would not cover pruning";
+  EXPECT_NE(worker.out.find(", " + std::to_string(pruned) + " trials pruned; "), std::string::npos) << worker.out;
 }
 
 TEST_F(WorkerSearch, TwoWorkersPruneByHyperbandAndPullListsThePrunedTrials) {
