@@ -223,8 +223,9 @@ TEST(SlurmCluster, AWarnedTaskHandsBackItsUnitIsRequeuedAndTheSweepStillEqualsAL
   EXPECT_NE(shell_output("scontrol show job " + task + " 2>&1").find("Restarts=1"), std::string::npos);
   // slurmd revokes the job's credential at the requeue and accepts a new one only if it was issued
   // in a later whole second (slurm_cred_handle_reissue compares time_t); a launch in the same second
-  // is refused and the job ends FAILED with exit 1. Slurm's own scheduler never relaunches that
-  // fast; a forced start can, so it waits for the second after the requeue (the new SubmitTime).
+  // is refused and the job ends FAILED with exit 1. Slurm's own scheduler relaunched 2-3 s later
+  // here; a forced start can be that fast, so it waits until a whole second lies between the
+  // requeue (the new SubmitTime, in whole seconds) and now.
   const long requeued_at = std::stol(shell_output("date +%s -d \"$(squeue -h -j " + task + " -o %V)\""));
   ASSERT_TRUE(eventually(10, [&] { return std::time(nullptr) > requeued_at + 1; }));
   shell_output("scontrol update JobId=" + task + " StartTime=now 2>&1");
